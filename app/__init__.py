@@ -1,0 +1,139 @@
+"""The learning platform: application factory."""
+
+from flask import Flask
+from flask import request
+from flask import session
+from flask_babel import get_locale
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import DEV_SECRET_KEYS
+from app.config import Config
+from app.extensions import babel
+from app.extensions import csrf
+from app.extensions import db
+from app.extensions import limiter
+from app.extensions import login_manager
+from app.extensions import migrate
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure an instance of the learning platform."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        app.config.update(test_config)
+    _refuse_weak_secret(app)
+    _init_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    _register_request_hooks(app)
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def _refuse_weak_secret(app: Flask) -> None:
+    """Stop a production start with a development or short secret key."""
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key in DEV_SECRET_KEYS or len(key) < 16:
+        raise RuntimeError(
+            "SECRET_KEY manquante ou trop faible : définissez SECRET_KEY (ou FLASK_SECRET_KEY) "
+            "avec au moins 16 caractères aléatoires avant de lancer la plateforme en production."
+        )
+
+
+def _select_locale() -> str:
+    lang = session.get("lang")
+    return lang if lang in Config.LANGUAGES else Config.BABEL_DEFAULT_LOCALE
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config["BASE_DIR"] / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    from app import models  # noqa: F401  (every table registered before Alembic or create_all looks)
+    from app.auth.models import Role
+    from app.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+    app.jinja_env.globals.update(Role=Role, current_locale=lambda: str(get_locale()))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Turn on foreign keys and WAL for SQLite connections (other engines are left alone)."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every domain's blueprint."""
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.authoring import bp as authoring_bp
+    from app.catalogue import bp as catalogue_bp
+    from app.diagnostic import bp as diagnostic_bp
+    from app.main import bp as main_bp
+    from app.progress import bp as progress_bp
+    from app.quizzes import bp as quizzes_bp
+    from app.tutoring import bp as tutoring_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(catalogue_bp, url_prefix="/cours")
+    app.register_blueprint(quizzes_bp, url_prefix="/quiz")
+    app.register_blueprint(progress_bp, url_prefix="/parcours")
+    app.register_blueprint(diagnostic_bp, url_prefix="/autodiagnostic")
+    app.register_blueprint(tutoring_bp, url_prefix="/tutorat")
+    app.register_blueprint(authoring_bp, url_prefix="/edition")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the ``flask`` command groups."""
+    from app.auth.cli import users_cli
+    from app.demo import demo_command
+    from app.package.cli import course_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(course_cli)
+    app.cli.add_command(demo_command)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,3 @@
+"""Accounts, roles, signing in and out."""
+
+from app.auth.views import bp  # noqa: F401

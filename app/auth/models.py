@@ -1,0 +1,75 @@
+"""User accounts and their roles."""
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from app.clock import now_utc
+from app.db_types import UTCDateTime
+from app.extensions import db
+
+
+class Role(enum.IntFlag):
+    """What a person may do; one person may hold several roles."""
+
+    LEARNER = 1
+    TUTOR = 2
+    AUTHOR = 4
+    ADMIN = 8
+
+    @classmethod
+    def parse(cls, names: list[str]) -> "Role":
+        """Combine role names such as ``["learner", "tutor"]``; raise ``KeyError`` on an unknown name."""
+        roles = cls(0)
+        for name in names:
+            roles |= cls[name.strip().upper()]
+        return roles
+
+    @property
+    def names(self) -> list[str]:
+        """Return the lower-case names of the roles in this set, in a stable order."""
+        return [role.name.lower() for role in Role if role in self]
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: learner, tutor, author, admin or several of these."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Sign-in identifier, stored lower-case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: Name shown to tutors and in the page header.
+    display_name: Mapped[str] = mapped_column(String(120))
+    #: Werkzeug password hash (scrypt by default).
+    password_hash: Mapped[str] = mapped_column(String(256))
+    #: Bit set of :class:`Role` values; kept in the user row so one query loads a user with roles.
+    roles: Mapped[int] = mapped_column(default=int(Role.LEARNER))
+    #: Disabled accounts cannot sign in.
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+    @property
+    def role_set(self) -> Role:
+        """Return the roles as a :class:`Role` flag."""
+        return Role(self.roles)
+
+    def has_role(self, role: Role) -> bool:
+        """Tell whether the user holds ``role``."""
+        return bool(self.roles & role)
+
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        """Store a salted hash of ``password``."""
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        """Tell whether ``password`` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)

@@ -1,0 +1,56 @@
+"""Account operations: they flush, the caller commits."""
+
+from flask import current_app
+from sqlalchemy import func
+from sqlalchemy import select
+
+from app.auth.models import Role
+from app.auth.models import User
+from app.clock import now_utc
+from app.extensions import db
+
+
+class AccountError(ValueError):
+    """An account operation was refused; the message is meant for the person who asked."""
+
+
+def normalise_email(email: str) -> str:
+    """Return the canonical form of an address used as sign-in identifier."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the account signed in with ``email``, if any."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(email: str, display_name: str, password: str, roles: Role = Role.LEARNER) -> User:
+    """Create an account.
+
+    :raise AccountError: if the address is taken or the password too short.
+    """
+    if find_user_by_email(email) is not None:
+        raise AccountError(f"Un compte existe déjà pour {normalise_email(email)}.")
+    if len(password) < 8:
+        raise AccountError("Le mot de passe doit compter au moins 8 caractères.")
+    user = User(email=normalise_email(email), display_name=display_name.strip(), roles=int(roles))
+    user.set_password(password, current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+    db.session.add(user)
+    db.session.flush()
+    current_app.logger.info("account %s created with roles %s", user.email, roles.names)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user whose credentials match, and note the sign-in time."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active or not user.check_password(password):
+        return None
+    user.last_login_dt = now_utc()
+    db.session.flush()
+    return user
+
+
+def count_users() -> int:
+    """Return how many accounts exist."""
+    return db.session.scalar(select(func.count(User.id))) or 0

@@ -1,0 +1,3 @@
+"""Course authors' pages."""
+
+from app.authoring.views import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""The course's content: modules and readings."""
+
+from app.catalogue.views import bp  # noqa: F401

@@ -1,0 +1,118 @@
+"""Write operations on modules and readings: they flush, the caller commits."""
+
+from dataclasses import dataclass
+from dataclasses import field
+
+from sqlalchemy import select
+
+from app.catalogue.loader import ModuleSpec
+from app.catalogue.loader import ReadingSpec
+from app.catalogue.models import Module
+from app.catalogue.models import Reading
+from app.clock import now_utc
+from app.extensions import db
+from app.markdown import render_markdown
+
+
+@dataclass
+class SyncReport:
+    """What an import changed, by kind of item."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def merge(self, other: "SyncReport") -> None:
+        """Add ``other``'s changes to this report."""
+        self.created += other.created
+        self.updated += other.updated
+        self.archived += other.archived
+        self.unchanged += other.unchanged
+
+
+def _apply(row, values: dict, source: str, label: str, report: SyncReport, is_new: bool) -> None:
+    """Copy ``values`` onto ``row``; bump its revision only when its file changed."""
+    changed = is_new or row.source != source or row.is_archived
+    for name, value in values.items():
+        setattr(row, name, value)
+    if is_new:
+        report.created.append(label)
+    elif changed:
+        row.revision += 1
+        row.updated_dt = now_utc()
+        report.updated.append(label)
+    else:
+        report.unchanged += 1
+    row.source = source
+    row.is_archived = False
+
+
+def sync_modules(specs: list[ModuleSpec]) -> SyncReport:
+    """Upsert modules and readings by slug; archive those no longer in the package.
+
+    Rows are never deleted, so learner progress attached to them survives every import.
+    """
+    report = SyncReport()
+    modules = {m.slug: m for m in db.session.scalars(select(Module))}
+    readings = {r.slug: r for r in db.session.scalars(select(Reading))}
+    for spec in specs:
+        module = modules.get(spec.slug)
+        is_new = module is None
+        if is_new:
+            module = Module(slug=spec.slug)
+            db.session.add(module)
+        _apply(module, _module_values(spec), spec.source, f"module {spec.slug}", report, is_new)
+        db.session.flush()
+        for reading_spec in spec.readings:
+            _sync_reading(module, reading_spec, readings, report)
+    _archive_missing(modules.values(), {s.slug for s in specs}, "module", report)
+    seen = {r.slug for s in specs for r in s.readings}
+    _archive_missing(readings.values(), seen, "lecture", report)
+    db.session.flush()
+    return report
+
+
+def _sync_reading(module: Module, spec: ReadingSpec, readings: dict[str, Reading], report: SyncReport) -> None:
+    reading = readings.get(spec.slug)
+    is_new = reading is None
+    if is_new:
+        reading = Reading(slug=spec.slug)
+        db.session.add(reading)
+    values = _reading_values(spec)
+    values["module_id"] = module.id
+    if is_new or reading.source != spec.source:
+        values["body_html"] = str(render_markdown(spec.body))
+    _apply(reading, values, spec.source, f"lecture {spec.slug}", report, is_new)
+
+
+def _archive_missing(rows, seen: set[str], kind: str, report: SyncReport) -> None:
+    for row in rows:
+        if row.slug not in seen and not row.is_archived:
+            row.is_archived = True
+            report.archived.append(f"{kind} {row.slug}")
+
+
+def _module_values(spec: ModuleSpec) -> dict:
+    return {
+        "title": spec.title,
+        "summary": spec.summary,
+        "objectives": list(spec.objectives),
+        "estimated_minutes": spec.estimated_minutes,
+        "position": spec.position,
+        "dirname": spec.dirname,
+    }
+
+
+def _reading_values(spec: ReadingSpec) -> dict:
+    return {
+        "title": spec.title,
+        "estimated_minutes": spec.estimated_minutes,
+        "interviewee": spec.interviewee,
+        "role": spec.role,
+        "organisation": spec.organisation,
+        "source_first_line": spec.source_first_line,
+        "source_last_line": spec.source_last_line,
+        "position": spec.position,
+        "filename": spec.filename,
+    }

@@ -1,0 +1,81 @@
+"""The learner's view of the course: course map, module pages, reading pages."""
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+
+from app.catalogue.forms import FeedbackForm
+from app.catalogue.forms import MarkReadForm
+from app.catalogue.queries import live_module
+from app.catalogue.queries import live_reading
+from app.extensions import db
+from app.progress.models import FeedbackRating
+from app.progress.queries import module_readings
+from app.progress.queries import modules_progress
+from app.progress.queries import reading_page
+from app.progress.services import complete_reading
+from app.progress.services import give_feedback
+from app.progress.services import record_reading_view
+
+bp = Blueprint("catalogue", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@login_required
+def course_map():
+    """Show every module with the learner's progress."""
+    return render_template("catalogue/course_map.html", modules=modules_progress(current_user.id), title=_("Le cours"))
+
+
+@bp.route("/<module_slug>/")
+@login_required
+def module(module_slug: str):
+    """Show a module: summary, objectives, readings and quiz."""
+    found = live_module(module_slug) or abort(404)
+    progress = next((m for m in modules_progress(current_user.id) if m.module.id == found.id), None)
+    return render_template(
+        "catalogue/module.html",
+        module=found,
+        progress=progress,
+        readings=module_readings(found.id, current_user.id),
+        title=found.title,
+    )
+
+
+@bp.route("/<module_slug>/<reading_slug>", methods=["GET", "POST"])
+@login_required
+def reading(module_slug: str, reading_slug: str):
+    """Show a reading; a POST carries the learner's feedback on it."""
+    page = reading_page(module_slug, reading_slug, current_user.id) or abort(404)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        give_feedback(current_user, page.reading, FeedbackRating(form.rating.data), form.comment.data)
+        db.session.commit()
+        flash(_("Merci, votre avis a été enregistré."), "success")
+        return redirect(url_for(".reading", module_slug=module_slug, reading_slug=reading_slug, _anchor="avis"), code=303)
+    if not form.is_submitted() and record_reading_view(current_user, page.reading, page.progress):
+        db.session.commit()
+    if not form.is_submitted() and page.feedback is not None:
+        form.rating.data = page.feedback.rating
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "catalogue/reading.html", page=page, form=form, mark_form=MarkReadForm(), title=page.reading.title
+    ), status
+
+
+@bp.route("/<module_slug>/<reading_slug>/lu", methods=["POST"])
+@login_required
+def mark_read(module_slug: str, reading_slug: str):
+    """Mark a reading as read, then go on to the next item."""
+    found = live_reading(module_slug, reading_slug) or abort(404)
+    if MarkReadForm().validate_on_submit():
+        complete_reading(current_user, found)
+        db.session.commit()
+        flash(_("Lecture marquée comme lue."), "success")
+    return redirect(url_for(".reading", module_slug=module_slug, reading_slug=reading_slug), code=303)

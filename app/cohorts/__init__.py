@@ -1,0 +1,1 @@
+"""Cohorts: groups of learners following the course between two dates."""

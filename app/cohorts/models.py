@@ -1,0 +1,51 @@
+"""Cohorts and enrolments."""
+
+from datetime import date
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from app.clock import now_utc
+from app.db_types import UTCDateTime
+from app.extensions import db
+
+
+class Cohort(db.Model):
+    """A group of learners following the course from ``start_date`` to ``end_date``."""
+
+    __table_args__ = (CheckConstraint("end_date > start_date", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    #: IANA time zone in which the cohort's dates are read and shown.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    is_closed: Mapped[bool] = mapped_column(default=False)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class Enrolment(db.Model):
+    """A learner's place in a cohort."""
+
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    enrolled_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class CohortTutor(db.Model):
+    """A tutor following a cohort."""
+
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)

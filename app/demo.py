@@ -1,0 +1,61 @@
+"""``flask demo``: the course, one account per role and a demo cohort, idempotently."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.auth.models import Role
+from app.auth.services import create_user
+from app.auth.services import find_user_by_email
+from app.clock import now_utc
+from app.cohorts.services import assign_tutor
+from app.cohorts.services import enrol
+from app.cohorts.services import get_or_create_cohort
+from app.contentfile import ContentInvalid
+from app.extensions import db
+from app.package.services import import_package
+
+#: The demo accounts (email, name, password, roles); the README lists them.
+DEMO_ACCOUNTS = (
+    ("apprenant@demo.test", "Camille Apprenant", "demo-apprenant", Role.LEARNER),
+    ("tuteur@demo.test", "Dominique Tuteur", "demo-tuteur", Role.TUTOR),
+    ("auteur@demo.test", "Alex Auteur", "demo-auteur", Role.AUTHOR),
+    ("admin@demo.test", "Sacha Admin", "demo-admin", Role.ADMIN),
+)
+DEMO_COHORT = "Cohorte de démonstration"
+
+
+def load_demo() -> list[str]:
+    """Import the course and create the demo accounts and cohort; return what was created."""
+    created = []
+    import_package(Path(current_app.config["COURSE_DIR"]), Path(current_app.config["QUIZZES_DIR"]))
+    users = {}
+    for email, name, password, roles in DEMO_ACCOUNTS:
+        user = find_user_by_email(email)
+        if user is None:
+            user = create_user(email, name, password, roles)
+            created.append(email)
+        users[roles] = user
+    today = now_utc().date()
+    cohort = get_or_create_cohort(DEMO_COHORT, today - timedelta(days=7), today + timedelta(days=21))
+    enrol(cohort, users[Role.LEARNER])
+    assign_tutor(cohort, users[Role.TUTOR])
+    return created
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the course and the demo accounts (safe to run again)."""
+    try:
+        created = load_demo()
+        db.session.commit()
+    except ContentInvalid as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.exceptions.Exit(1) from exc
+    click.echo(f"Démo prête ({len(created)} compte(s) créé(s)). Comptes : " + ", ".join(a[0] for a in DEMO_ACCOUNTS))

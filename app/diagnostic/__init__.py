@@ -1,0 +1,3 @@
+"""The self-diagnostic, rated before and after the course."""
+
+from app.diagnostic.views import bp  # noqa: F401

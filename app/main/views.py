@@ -1,0 +1,27 @@
+"""Home and language switch."""
+
+from flask import Blueprint
+from flask import redirect
+from flask import request
+from flask import session
+from flask import url_for
+
+from app.config import Config
+from app.web import safe_next_url
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    """Send visitors to the course map (which asks anonymous ones to sign in)."""
+    return redirect(url_for("catalogue.course_map"))
+
+
+@bp.route("/langue", methods=["POST"])
+def set_language():
+    """Remember the interface language chosen in the footer."""
+    lang = request.form.get("lang", "")
+    if lang in Config.LANGUAGES:
+        session["lang"] = lang
+    return redirect(safe_next_url(request.form.get("next"), url_for("main.index")))

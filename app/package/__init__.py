@@ -1,0 +1,1 @@
+"""The course package (``course/`` and ``quizzes/``): check, import, export."""

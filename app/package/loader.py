@@ -1,0 +1,69 @@
+"""Load and cross-check the whole course package (pure: no database, no Flask)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.catalogue.loader import ModuleSpec
+from app.catalogue.loader import load_course
+from app.contentfile import ContentError
+from app.diagnostic.loader import FILENAME as DIAGNOSTIC_FILENAME
+from app.diagnostic.loader import DiagnosticSpec
+from app.diagnostic.loader import load_diagnostic
+from app.quizzes.loader import QuizSpec
+from app.quizzes.loader import load_quizzes
+
+
+@dataclass(frozen=True)
+class Package:
+    """Every file of the package, parsed and cross-checked."""
+
+    modules: list[ModuleSpec]
+    quizzes: list[QuizSpec]
+    diagnostic: DiagnosticSpec | None
+
+
+def load_package(course_dir: Path, quizzes_dir: Path) -> tuple[Package, list[ContentError]]:
+    """Parse ``course_dir`` and ``quizzes_dir``; return the package and every error found."""
+    modules, errors = load_course(course_dir)
+    quizzes, quiz_errors = load_quizzes(quizzes_dir, skip=frozenset({DIAGNOSTIC_FILENAME}))
+    diagnostic, diagnostic_errors = load_diagnostic(quizzes_dir)
+    errors += quiz_errors + diagnostic_errors
+    package = Package(modules, quizzes, diagnostic)
+    errors += _cross_check(package)
+    return package, errors
+
+
+def _cross_check(package: Package) -> list[ContentError]:
+    errors = _duplicates([(m.slug, m.path) for m in package.modules], "module")
+    readings = [r for m in package.modules for r in m.readings]
+    errors += _duplicates([(r.slug, r.path) for r in readings], "lecture")
+    module_slugs = {m.slug for m in package.modules}
+    reading_slugs = {r.slug for r in readings}
+    errors += _duplicates([(q.module_slug, q.path) for q in package.quizzes], "quiz du module")
+    quiz_modules = set()
+    for quiz in package.quizzes:
+        quiz_modules.add(quiz.module_slug)
+        if quiz.module_slug not in module_slugs:
+            errors.append(ContentError(quiz.path, None, f"module inconnu : {quiz.module_slug!r}"))
+        for question in quiz.questions:
+            if question.reading_slug not in reading_slugs:
+                errors.append(ContentError(quiz.path, question.line, f"question {question.key} : lecture inconnue {question.reading_slug!r}"))
+    for module in package.modules:
+        if module.slug not in quiz_modules:
+            errors.append(ContentError(module.path, None, f"le module {module.slug} n'a pas de quiz dans quizzes/"))
+    if package.diagnostic is not None:
+        for statement in package.diagnostic.statements:
+            if statement.module_slug and statement.module_slug not in module_slugs:
+                errors.append(ContentError(package.diagnostic.path, statement.line, f"énoncé {statement.key} : module inconnu {statement.module_slug!r}"))
+    return errors
+
+
+def _duplicates(items: list[tuple[str, str]], kind: str) -> list[ContentError]:
+    first_seen: dict[str, str] = {}
+    errors = []
+    for slug, path in items:
+        if slug in first_seen:
+            errors.append(ContentError(path, None, f"{kind} en double : {slug!r} est déjà utilisé dans {first_seen[slug]}"))
+        else:
+            first_seen[slug] = path
+    return errors

@@ -1,0 +1,127 @@
+"""Read-only queries combining the course with a learner's progress; none scans the event log."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import select
+
+from app.catalogue.models import Module
+from app.catalogue.models import Reading
+from app.extensions import db
+from app.progress.models import QuizProgress
+from app.progress.models import ReadingFeedback
+from app.progress.models import ReadingProgress
+from app.quizzes.models import Quiz
+
+_LIVE_READING = and_(Reading.is_archived.is_(False), Module.is_archived.is_(False))
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """The reading before or after the current one."""
+
+    slug: str
+    title: str
+    module_slug: str
+
+
+@dataclass(frozen=True)
+class ReadingPage:
+    """Everything the reading page shows, loaded in one query."""
+
+    reading: Reading
+    previous: Neighbour | None
+    next: Neighbour | None
+    progress: ReadingProgress | None
+    feedback: ReadingFeedback | None
+
+    @property
+    def is_last_of_module(self) -> bool:
+        """Tell whether the module's quiz comes next."""
+        return self.next is None or self.next.module_slug != self.reading.module.slug
+
+
+def reading_page(module_slug: str, reading_slug: str, user_id: int) -> ReadingPage | None:
+    """Load a live reading, its neighbours in course order, and the learner's state on it."""
+    order = (Module.position, Reading.position)
+    window = select(
+        Reading.id.label("id"),
+        Reading.slug.label("slug"),
+        Module.slug.label("module_slug"),
+        *(func.lag(col).over(order_by=order).label(f"prev_{name}") for name, col in _NEIGHBOUR_COLUMNS),
+        *(func.lead(col).over(order_by=order).label(f"next_{name}") for name, col in _NEIGHBOUR_COLUMNS),
+    ).join(Module, Module.id == Reading.module_id).where(_LIVE_READING).subquery()
+    row = db.session.execute(
+        select(Reading, ReadingProgress, ReadingFeedback, *(window.c[f"{side}_{name}"] for side in ("prev", "next") for name, _ in _NEIGHBOUR_COLUMNS))
+        .join(window, window.c.id == Reading.id)
+        .outerjoin(ReadingProgress, and_(ReadingProgress.reading_id == Reading.id, ReadingProgress.user_id == user_id))
+        .outerjoin(ReadingFeedback, and_(ReadingFeedback.reading_id == Reading.id, ReadingFeedback.user_id == user_id))
+        .where(window.c.slug == reading_slug, window.c.module_slug == module_slug)
+    ).first()
+    if row is None:
+        return None
+    reading, progress, feedback, *neighbours = row
+    previous = Neighbour(*neighbours[:3]) if neighbours[0] else None
+    following = Neighbour(*neighbours[3:]) if neighbours[3] else None
+    return ReadingPage(reading, previous, following, progress, feedback)
+
+
+_NEIGHBOUR_COLUMNS = (("slug", Reading.slug), ("title", Reading.title), ("module", Module.slug))
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    """A learner's standing on one module."""
+
+    module: Module
+    readings_total: int
+    readings_done: int
+    quiz: Quiz | None
+    quiz_progress: QuizProgress | None
+
+    @property
+    def items_total(self) -> int:
+        """Readings plus the quiz."""
+        return self.readings_total + (1 if self.quiz else 0)
+
+    @property
+    def items_done(self) -> int:
+        """Readings marked as read plus the quiz if passed."""
+        return self.readings_done + (1 if self.quiz_progress and self.quiz_progress.is_passed else 0)
+
+
+def modules_progress(user_id: int) -> list[ModuleProgress]:
+    """Return every live module with the learner's readings done and quiz result, in course order."""
+    counts = (
+        select(
+            Reading.module_id.label("module_id"),
+            func.count(Reading.id).label("total"),
+            func.count(ReadingProgress.completed_dt).label("done"),
+        )
+        .outerjoin(ReadingProgress, and_(ReadingProgress.reading_id == Reading.id, ReadingProgress.user_id == user_id))
+        .where(Reading.is_archived.is_(False))
+        .group_by(Reading.module_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Module, func.coalesce(counts.c.total, 0), func.coalesce(counts.c.done, 0), Quiz, QuizProgress)
+        .outerjoin(counts, counts.c.module_id == Module.id)
+        .outerjoin(Quiz, and_(Quiz.module_id == Module.id, Quiz.is_archived.is_(False)))
+        .outerjoin(QuizProgress, and_(QuizProgress.quiz_id == Quiz.id, QuizProgress.user_id == user_id))
+        .where(Module.is_archived.is_(False))
+        .order_by(Module.position)
+    ).all()
+    return [ModuleProgress(*row) for row in rows]
+
+
+def module_readings(module_id: int, user_id: int) -> list[tuple[Reading, ReadingProgress | None]]:
+    """Return a module's live readings in order, each with the learner's progress row."""
+    return list(
+        db.session.execute(
+            select(Reading, ReadingProgress)
+            .outerjoin(ReadingProgress, and_(ReadingProgress.reading_id == Reading.id, ReadingProgress.user_id == user_id))
+            .where(Reading.module_id == module_id, Reading.is_archived.is_(False))
+            .order_by(Reading.position)
+        ).all()
+    )

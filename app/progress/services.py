@@ -1,0 +1,126 @@
+"""Record learner actions: each writes its event and the summary rows in one transaction.
+
+Services flush; the view or command that started the unit of work commits once.
+"""
+
+from datetime import timedelta
+
+from flask import current_app
+
+from app.auth.models import User
+from app.catalogue.models import Reading
+from app.clock import now_utc
+from app.cohorts.services import current_cohort_id
+from app.db_util import upsert
+from app.extensions import db
+from app.progress.models import FeedbackRating
+from app.progress.models import LearnerProgress
+from app.progress.models import LearningEvent
+from app.progress.models import ObjectType
+from app.progress.models import ReadingFeedback
+from app.progress.models import ReadingProgress
+from app.progress.models import Verb
+
+
+def record_event(
+    user: User,
+    verb: Verb,
+    object_type: ObjectType,
+    object_id: int,
+    result: dict | None = None,
+    *,
+    readings: int = 0,
+    quizzes: int = 0,
+) -> LearningEvent:
+    """Append one event to the log and update the learner's summary row.
+
+    :param readings: readings newly completed by this action (0 or 1).
+    :param quizzes: quizzes newly passed by this action (0 or 1).
+    """
+    now = now_utc()
+    event = LearningEvent(
+        actor_id=user.id,
+        verb=verb.value,
+        object_type=object_type.value,
+        object_id=object_id,
+        result=result,
+        cohort_id=current_cohort_id(user.id),
+        created_dt=now,
+    )
+    db.session.add(event)
+    touch_learner(user.id, now, readings, quizzes)
+    db.session.flush()
+    return event
+
+
+def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0) -> None:
+    """Update the learner's summary row: activity dates and completion counters."""
+    upsert(
+        LearnerProgress,
+        {"user_id": user_id},
+        {"readings_completed": readings, "quizzes_passed": quizzes, "first_activity_dt": now, "last_activity_dt": now},
+        {
+            "readings_completed": LearnerProgress.readings_completed + readings,
+            "quizzes_passed": LearnerProgress.quizzes_passed + quizzes,
+            "last_activity_dt": now,
+        },
+    )
+
+
+def is_new_visit(state: ReadingProgress | None) -> bool:
+    """Tell whether a view starts a new visit (a reload within the window is the same visit)."""
+    if state is None or state.last_viewed_dt is None:
+        return True
+    window = timedelta(seconds=current_app.config["VIEW_EVENT_WINDOW_SECONDS"])
+    return now_utc() - state.last_viewed_dt >= window
+
+
+def record_reading_view(user: User, reading: Reading, state: ReadingProgress | None) -> bool:
+    """Record that the learner opened a reading, once per visit.
+
+    :param state: the learner's progress row on this reading, as the page loaded it.
+    :return: whether anything was written.
+    """
+    if not is_new_visit(state):
+        return False
+    now = now_utc()
+    upsert(
+        ReadingProgress,
+        {"user_id": user.id, "reading_id": reading.id},
+        {"first_viewed_dt": now, "last_viewed_dt": now, "view_count": 1},
+        {"last_viewed_dt": now, "view_count": ReadingProgress.view_count + 1},
+    )
+    record_event(user, Verb.EXPERIENCED, ObjectType.READING, reading.id)
+    return True
+
+
+def complete_reading(user: User, reading: Reading) -> bool:
+    """Mark a reading as read; marking it again changes nothing.
+
+    :return: whether the reading was newly completed.
+    """
+    state = db.session.get(ReadingProgress, (user.id, reading.id))
+    if state is not None and state.completed_dt is not None:
+        return False
+    now = now_utc()
+    upsert(
+        ReadingProgress,
+        {"user_id": user.id, "reading_id": reading.id},
+        {"first_viewed_dt": now, "last_viewed_dt": now, "view_count": 1, "completed_dt": now},
+        {"completed_dt": now},
+    )
+    record_event(user, Verb.COMPLETED, ObjectType.READING, reading.id, {"completion": True}, readings=1)
+    return True
+
+
+def give_feedback(user: User, reading: Reading, rating: FeedbackRating, comment: str | None) -> None:
+    """Store the learner's verdict on a reading (a new verdict replaces the previous one)."""
+    now = now_utc()
+    comment = (comment or "").strip() or None
+    upsert(
+        ReadingFeedback,
+        {"user_id": user.id, "reading_id": reading.id},
+        {"rating": rating.value, "comment": comment, "updated_dt": now},
+        {"rating": rating.value, "comment": comment, "updated_dt": now},
+    )
+    record_event(user, Verb.COMMENTED, ObjectType.READING, reading.id, {"response": rating.value, "comment": comment})

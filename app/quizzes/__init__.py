@@ -1,0 +1,3 @@
+"""Module quizzes: question types, grading, attempts."""
+
+from app.quizzes.views import bp  # noqa: F401

@@ -1,0 +1,182 @@
+"""The registry of question types: how each is read from a quiz file, shown and graded.
+
+A question's type names a class in :data:`QUESTION_TYPES`; quiz files, forms and grading all go
+through that class, so adding a type means adding one class here.
+"""
+
+from dataclasses import dataclass
+from string import ascii_lowercase
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field
+from wtforms import RadioField
+from wtforms import SelectMultipleField
+from wtforms import widgets
+from wtforms.validators import InputRequired
+
+from app.contentfile import FieldReader
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer a learner can pick, with its feedback."""
+
+    key: str
+    text: str
+    is_correct: bool
+    feedback: str
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several answers, shown as check boxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class QuestionType:
+    """Base class: options stored as ``{"options": [{key, text, correct, feedback}, ...]}``."""
+
+    name: str = ""
+    label = _l("Question")
+    #: Keys of a ``[[questions]]`` table specific to this type.
+    keys: frozenset[str] = frozenset()
+
+    def parse(self, fields: FieldReader) -> dict:
+        """Validate the type-specific part of a question table and return its stored data."""
+        raise NotImplementedError
+
+    def choices(self, data: dict) -> list[Choice]:
+        """Return the options in the order shown to learners."""
+        return [Choice(o["key"], o["text"], o["correct"], o["feedback"]) for o in data["options"]]
+
+    def correct_keys(self, data: dict) -> set[str]:
+        """Return the keys of the right options."""
+        return {c.key for c in self.choices(data) if c.is_correct}
+
+    def grade(self, data: dict, response: list[str]) -> bool:
+        """Tell whether ``response`` (the chosen keys) is right: all right options and no other."""
+        return set(response) == self.correct_keys(data)
+
+    def make_field(self, prompt: str, data: dict) -> Field:
+        """Return the unbound WTForms field that asks this question."""
+        raise NotImplementedError
+
+    def response_from_field(self, value) -> list[str]:
+        """Turn the field's data into a list of chosen keys."""
+        if value is None or value == "":
+            return []
+        return sorted(value) if isinstance(value, list) else [value]
+
+
+class _OptionsType(QuestionType):
+    keys = frozenset({"options"})
+    min_options = 2
+    max_options = 6
+
+    def parse(self, fields: FieldReader) -> dict:
+        raw = fields.data.get("options")
+        if not isinstance(raw, list) or not raw:
+            fields.error(None, "options manquantes : ajoutez des tables [[questions.options]]")
+            return {"options": []}
+        options = [self._parse_option(fields, i, item) for i, item in enumerate(raw)]
+        if not self.min_options <= len(options) <= self.max_options:
+            fields.error("options", f"une question {self.name} doit avoir entre {self.min_options} et {self.max_options} options")
+        self.check_correct_count(fields, sum(o["correct"] for o in options))
+        return {"options": options}
+
+    def _parse_option(self, fields: FieldReader, index: int, item) -> dict:
+        if not isinstance(item, dict):
+            fields.error("options", "chaque option doit être une table [[questions.options]]")
+            return {"key": ascii_lowercase[index], "text": "", "correct": False, "feedback": ""}
+        unknown = set(item) - {"text", "correct", "feedback"}
+        if unknown:
+            fields.error(None, f"option {index + 1} : champ inconnu {', '.join(sorted(unknown))}")
+        text, feedback, correct = item.get("text"), item.get("feedback"), item.get("correct", False)
+        if not isinstance(text, str) or not text.strip():
+            fields.error(None, f"option {index + 1} : text manquant ou vide")
+        if not isinstance(feedback, str) or not feedback.strip():
+            fields.error(None, f"option {index + 1} : feedback manquant (chaque option a son retour)")
+        if not isinstance(correct, bool):
+            fields.error(None, f"option {index + 1} : correct doit être true ou false")
+        return {"key": ascii_lowercase[index], "text": text or "", "correct": correct is True, "feedback": feedback or ""}
+
+    def check_correct_count(self, fields: FieldReader, count: int) -> None:
+        raise NotImplementedError
+
+
+class SingleChoice(_OptionsType):
+    """One right answer among several."""
+
+    name = "single_choice"
+    label = _l("Une seule réponse")
+    min_options = 2
+
+    def check_correct_count(self, fields: FieldReader, count: int) -> None:
+        if count != 1:
+            fields.error("options" if count else None, f"une question single_choice doit avoir exactement une option correcte (trouvé : {count})")
+
+    def make_field(self, prompt: str, data: dict) -> Field:
+        return RadioField(
+            prompt,
+            choices=[(c.key, c.text) for c in self.choices(data)],
+            validators=[InputRequired(_l("Choisissez une réponse."))],
+        )
+
+
+class MultipleChoice(_OptionsType):
+    """Several right answers; the learner must tick all of them and no other."""
+
+    name = "multiple_choice"
+    label = _l("Plusieurs réponses possibles")
+    min_options = 3
+
+    def check_correct_count(self, fields: FieldReader, count: int) -> None:
+        if count == 0:
+            fields.error(None, "une question multiple_choice doit avoir au moins une option correcte")
+
+    def make_field(self, prompt: str, data: dict) -> Field:
+        return CheckboxesField(
+            prompt,
+            choices=[(c.key, c.text) for c in self.choices(data)],
+            validators=[InputRequired(_l("Cochez au moins une réponse."))],
+        )
+
+
+class TrueFalse(QuestionType):
+    """A statement the learner marks true or false."""
+
+    name = "true_false"
+    label = _l("Vrai ou faux")
+    keys = frozenset({"answer", "feedback_true", "feedback_false"})
+
+    def parse(self, fields: FieldReader) -> dict:
+        if "answer" not in fields.data:
+            fields.error(None, "champ obligatoire manquant : answer (la bonne réponse, true ou false)")
+        answer = fields.boolean("answer")
+        feedback = {value: fields.text(f"feedback_{value}") or "" for value in ("true", "false")}
+        return {
+            "options": [
+                {"key": "true", "text": "", "correct": answer is True, "feedback": feedback["true"]},
+                {"key": "false", "text": "", "correct": answer is False, "feedback": feedback["false"]},
+            ]
+        }
+
+    def choices(self, data: dict) -> list[Choice]:
+        labels = {"true": str(_l("Vrai")), "false": str(_l("Faux"))}
+        return [Choice(o["key"], labels[o["key"]], o["correct"], o["feedback"]) for o in data["options"]]
+
+    def make_field(self, prompt: str, data: dict) -> Field:
+        return RadioField(
+            prompt,
+            choices=[(c.key, c.text) for c in self.choices(data)],
+            validators=[InputRequired(_l("Choisissez Vrai ou Faux."))],
+        )
+
+
+QUESTION_TYPES: dict[str, QuestionType] = {cls.name: cls() for cls in (SingleChoice, MultipleChoice, TrueFalse)}
+
+
+def get_question_type(name: str) -> QuestionType:
+    """Return the registered type called ``name``; raise ``KeyError`` if there is none."""
+    return QUESTION_TYPES[name]

@@ -1,0 +1,123 @@
+"""Quiz operations: import, grading, attempts. They flush; the caller commits."""
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User
+from app.catalogue.models import Module
+from app.catalogue.models import Reading
+from app.catalogue.services import SyncReport
+from app.clock import now_utc
+from app.extensions import db
+from app.quizzes.loader import QuestionSpec
+from app.quizzes.loader import QuizSpec
+from app.quizzes.models import AttemptAnswer
+from app.quizzes.models import Question
+from app.quizzes.models import Quiz
+from app.quizzes.models import QuizAttempt
+from app.quizzes.question_types import get_question_type
+from app.signals import quiz_attempt_submitted
+
+
+def sync_quizzes(specs: list[QuizSpec]) -> SyncReport:
+    """Upsert quizzes by module and questions by id; archive the ones no longer in the package.
+
+    The package must have been validated: every module and reading named exists.
+    """
+    report = SyncReport()
+    modules = {m.slug: m for m in db.session.scalars(select(Module))}
+    readings = {r.slug: r.id for r in db.session.scalars(select(Reading))}
+    quizzes = {q.module_id: q for q in db.session.scalars(select(Quiz))}
+    seen_modules = set()
+    for spec in specs:
+        module = modules[spec.module_slug]
+        seen_modules.add(module.id)
+        quiz = quizzes.get(module.id)
+        is_new = quiz is None
+        if is_new:
+            quiz = Quiz(module_id=module.id)
+            db.session.add(quiz)
+        changed = is_new or quiz.source != spec.source or quiz.is_archived
+        quiz.title, quiz.pass_mark, quiz.estimated_minutes = spec.title, spec.pass_mark, spec.estimated_minutes
+        quiz.filename, quiz.source, quiz.is_archived = spec.filename, spec.source, False
+        db.session.flush()
+        if changed:
+            _sync_questions(quiz, spec.questions, readings)
+        if is_new:
+            report.created.append(f"quiz {spec.module_slug}")
+        elif changed:
+            quiz.revision += 1
+            quiz.updated_dt = now_utc()
+            report.updated.append(f"quiz {spec.module_slug}")
+        else:
+            report.unchanged += 1
+    for module_id, quiz in quizzes.items():
+        if module_id not in seen_modules and not quiz.is_archived:
+            quiz.is_archived = True
+            report.archived.append(f"quiz {quiz.module.slug}")
+    db.session.flush()
+    return report
+
+
+def _sync_questions(quiz: Quiz, specs: list[QuestionSpec], readings: dict[str, int]) -> None:
+    existing = {q.key: q for q in db.session.scalars(select(Question).where(Question.quiz_id == quiz.id))}
+    for spec in specs:
+        question = existing.pop(spec.key, None) or Question(quiz_id=quiz.id, key=spec.key)
+        question.type, question.prompt, question.explanation = spec.type, spec.prompt, spec.explanation
+        question.reading_id, question.data, question.position = readings[spec.reading_slug], spec.data, spec.position
+        question.is_archived = False
+        db.session.add(question)
+    # Questions removed from the file are archived, not deleted: past answers still point to them.
+    for question in existing.values():
+        question.is_archived = True
+
+
+def new_attempt_token() -> str:
+    """Return the random token that identifies one rendering of a quiz form."""
+    return secrets.token_urlsafe(24)
+
+
+def find_attempt(user: User, token: str) -> QuizAttempt | None:
+    """Return the attempt ``user`` already submitted with ``token``, if any."""
+    return db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.token == token))
+
+
+def submit_attempt(user: User, quiz: Quiz, responses: dict[int, list[str]], token: str) -> tuple[QuizAttempt, bool]:
+    """Grade and store an attempt; a second submission with the same token returns the first.
+
+    :param responses: chosen option keys by question id.
+    :return: the attempt and whether it was created by this call.
+    """
+    existing = find_attempt(user, token)
+    if existing is not None:
+        return existing, False
+    questions = quiz.questions
+    graded = [(q, responses.get(q.id, [])) for q in questions]
+    results = [get_question_type(q.type).grade(q.data, r) for q, r in graded]
+    correct = sum(results)
+    score = correct / len(questions) if questions else 0.0
+    attempt = QuizAttempt(
+        user_id=user.id,
+        quiz_id=quiz.id,
+        token=token,
+        quiz_revision=quiz.revision,
+        correct_count=correct,
+        question_count=len(questions),
+        score=score,
+        is_passed=score * 100 >= quiz.pass_mark,
+        submitted_dt=now_utc(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        # A twin request (double click) inserted the same token first: use its attempt.
+        return find_attempt(user, token), False
+    for position, ((question, response), is_correct) in enumerate(zip(graded, results), start=1):
+        db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=question.id, position=position, response=response, is_correct=is_correct))
+    db.session.flush()
+    quiz_attempt_submitted.send(attempt, user=user)
+    return attempt, True

@@ -1,0 +1,27 @@
+"""Signals through which domains react to each other without importing each other.
+
+Receivers run synchronously, in the sender's transaction: what they write is committed (or
+rolled back) with the action that caused it.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+quiz_attempt_submitted = _signals.signal(
+    "quiz-attempt-submitted",
+    doc="""A learner submitted a new quiz attempt (a resent form sends nothing).
+
+    *sender*: the new :class:`~app.quizzes.models.QuizAttempt` (its answers are flushed);
+    kwargs: ``user``.
+    """,
+)
+
+diagnostic_submitted = _signals.signal(
+    "diagnostic-submitted",
+    doc="""A learner rated the self-diagnostic statements for one phase.
+
+    *sender*: the phase (``"before"`` or ``"after"``); kwargs: ``user``, ``ratings``
+    (statement id to rating).
+    """,
+)

@@ -1,0 +1,3 @@
+"""The tutor's view of their cohorts."""
+
+from app.tutoring.views import bp  # noqa: F401
