@@ -9,12 +9,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEYS = frozenset({"", "dev", "change-me", "dev-secret-key-change-me"})
 
 
-def _database_url() -> str:
-    """Return the database URL from ``DATABASE_URL``, normalised for SQLAlchemy.
-
-    ``postgresql://`` URLs are routed to the psycopg 3 driver we ship.
-    """
-    url = os.environ.get("DATABASE_URL", "sqlite:///elearning.sqlite")
+def normalise_database_url(url: str) -> str:
+    """Return ``url`` ready for SQLAlchemy: ``postgresql://`` URLs use the psycopg 3 driver we ship."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
@@ -27,7 +23,7 @@ class Config:
 
     BASE_DIR = BASE_DIR
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev")
-    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", "sqlite:///elearning.sqlite"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     COURSE_DIR = BASE_DIR / "course"
     QUIZZES_DIR = BASE_DIR / "quizzes"

@@ -25,31 +25,38 @@ class Package:
 def load_package(course_dir: Path, quizzes_dir: Path) -> tuple[Package, list[ContentError]]:
     """Parse ``course_dir`` and ``quizzes_dir``; return the package and every error found."""
     modules, errors = load_course(course_dir)
+    course_is_clean = not errors
     quizzes, quiz_errors = load_quizzes(quizzes_dir, skip=frozenset({DIAGNOSTIC_FILENAME}))
     diagnostic, diagnostic_errors = load_diagnostic(quizzes_dir)
     errors += quiz_errors + diagnostic_errors
     package = Package(modules, quizzes, diagnostic)
-    errors += _cross_check(package)
+    errors += _duplicates([(m.slug, m.path) for m in modules], "module")
+    errors += _duplicates([(r.slug, r.path) for m in modules for r in m.readings], "lecture")
+    # Links are checked only against a course that parsed cleanly: a reading with a syntax error
+    # would otherwise show up again as an "unknown reading" in every quiz that names it.
+    if course_is_clean:
+        quiz_files = {path.stem for path in quizzes_dir.glob("*.toml")} if quizzes_dir.is_dir() else set()
+        errors += _check_links(package, quiz_files)
     return package, errors
 
 
-def _cross_check(package: Package) -> list[ContentError]:
-    errors = _duplicates([(m.slug, m.path) for m in package.modules], "module")
+def _check_links(package: Package, quiz_files: set[str]) -> list[ContentError]:
+    """Check that quizzes and statements name modules and readings that exist."""
+    errors = []
     readings = [r for m in package.modules for r in m.readings]
-    errors += _duplicates([(r.slug, r.path) for r in readings], "lecture")
     module_slugs = {m.slug for m in package.modules}
     reading_slugs = {r.slug for r in readings}
-    errors += _duplicates([(q.module_slug, q.path) for q in package.quizzes], "quiz du module")
-    quiz_modules = set()
     for quiz in package.quizzes:
-        quiz_modules.add(quiz.module_slug)
+        if quiz.filename != f"{quiz.module_slug}.toml":
+            errors.append(ContentError(quiz.path, None, f"le fichier du quiz du module {quiz.module_slug!r} doit s'appeler {quiz.module_slug}.toml"))
         if quiz.module_slug not in module_slugs:
             errors.append(ContentError(quiz.path, None, f"module inconnu : {quiz.module_slug!r}"))
         for question in quiz.questions:
             if question.reading_slug not in reading_slugs:
-                errors.append(ContentError(quiz.path, question.line, f"question {question.key} : lecture inconnue {question.reading_slug!r}"))
+                errors.append(ContentError(quiz.path, question.reading_line, f"question {question.key} : lecture inconnue {question.reading_slug!r}"))
     for module in package.modules:
-        if module.slug not in quiz_modules:
+        # A quiz file that exists but has errors was reported already; only a missing file is new.
+        if module.slug not in quiz_files:
             errors.append(ContentError(module.path, None, f"le module {module.slug} n'a pas de quiz dans quizzes/"))
     if package.diagnostic is not None:
         for statement in package.diagnostic.statements:

@@ -30,7 +30,9 @@ class QuestionSpec:
     reading_slug: str
     data: dict
     position: int
+    #: Lines of the question's table and of its ``reading`` key, for error messages.
     line: int
+    reading_line: int
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def _parse_question(raw: dict, path: str, locator: TomlLocator, index: int) -> t
     if fields.errors:
         return None, fields.errors
     line = locator.line_of(None, "questions", index)
-    return QuestionSpec(key, type_name, prompt, explanation, reading, data, index + 1, line), []
+    reading_line = locator.line_of("reading", "questions", index)
+    return QuestionSpec(key, type_name, prompt, explanation, reading, data, index + 1, line, reading_line), []
 
 
 def _duplicate_keys(questions: list[QuestionSpec], path: str) -> list[ContentError]:

@@ -1,0 +1,162 @@
+"""Fixtures shared by the whole suite.
+
+The database is SQLite (a temporary file) unless ``TEST_DATABASE_URL`` names a PostgreSQL
+database; the schema is created once per session and every table is emptied after each test.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.auth.models import Role
+from app.auth.services import create_user as create_account
+from app.config import normalise_database_url
+from app.extensions import db
+from app.package.services import import_package
+
+DATA_DIR = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+PASSWORD = "motdepasse-de-test"
+#: Cheap hashing: the tests are about behaviour, not about slowing down attackers.
+FAST_HASH = "pbkdf2:sha256:1000"
+
+
+def app_config(database_url: str, **overrides) -> dict:
+    """Return the configuration every test app uses."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": FAST_HASH,
+        "COURSE_DIR": DATA_DIR / "course",
+        "QUIZZES_DIR": DATA_DIR / "quizzes",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """Create the schema once, on PostgreSQL if ``TEST_DATABASE_URL`` is set, else on SQLite."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    url = normalise_database_url(url) if url else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    app = create_app(app_config(url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+def empty_tables() -> None:
+    """Delete every row of every table (faster than recreating the schema)."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Return a callable building an app on the test database, with config overrides."""
+    apps = []
+
+    def _make_app(**overrides):
+        app = create_app(app_config(database_url, **overrides))
+        apps.append(app)
+        return app
+
+    yield _make_app
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if apps:
+        with apps[0].app_context():
+            empty_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """A fresh application on an empty database."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for ``app``."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(app):
+    """Return a callable creating an account (a learner unless roles say otherwise)."""
+    counter = iter(range(1, 10_000))
+
+    def _create_user(roles: Role = Role.LEARNER, email: str | None = None, name: str = "Test User"):
+        with app.app_context():
+            user = create_account(email or f"user{next(counter)}@example.org", name, PASSWORD, roles)
+            db.session.commit()
+            user_id = user.id
+            email = user.email
+        return _UserRef(user_id, email)
+
+    return _create_user
+
+
+class _UserRef:
+    """The id and email of an account created by a test (no session-bound object)."""
+
+    def __init__(self, id_: int, email: str):
+        self.id = id_
+        self.email = email
+
+
+@pytest.fixture
+def login(client):
+    """Return a callable signing ``client`` in as a user."""
+
+    def _login(user, password: str = PASSWORD, next_url: str | None = None):
+        url = "/connexion" + (f"?next={next_url}" if next_url else "")
+        return client.post(url, data={"email": user.email, "password": password})
+
+    return _login
+
+
+@pytest.fixture
+def course(app):
+    """Import the small test package (tests/data) and return the app."""
+    with app.app_context():
+        import_package(app.config["COURSE_DIR"], app.config["QUIZZES_DIR"])
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def learner(create_user, login, course):
+    """A signed-in learner on the imported test package."""
+    user = create_user()
+    assert login(user).status_code == 302
+    return user
+
+
+def csrf_token_from(html: str) -> str:
+    """Return the CSRF token embedded in a page."""
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)

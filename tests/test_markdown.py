@@ -1,0 +1,46 @@
+"""The single Markdown path strips everything dangerous."""
+
+import re
+
+import pytest
+
+from app.markdown import render_markdown
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<img src="x" onerror="alert(1)">',
+    "[clic](javascript:alert(1))",
+    '<a href="javascript:alert(1)">clic</a>',
+    '<a href="/ok" onclick="alert(1)">ok</a>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    "<svg onload=alert(1)>",
+    '<object data="x"></object>',
+    "[x](JaVaScRiPt:alert(1))",
+    "<details open ontoggle=alert(1)>",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_xss_payloads_are_stripped(payload):
+    html = str(render_markdown(f"Texte\n\n{payload}\n"))
+    lowered = html.lower()
+    assert "<script" not in lowered
+    assert "javascript:" not in lowered
+    assert not re.search(r"\son[a-z]+\s*=", lowered)  # no event handler attribute survives
+    assert "<iframe" not in lowered and "<object" not in lowered and "<svg" not in lowered
+    assert "style=" not in lowered
+
+
+def test_ordinary_markdown_is_kept():
+    html = str(render_markdown("## Titre\n\nDu **gras**, un [lien](https://example.org) et une liste :\n\n- un\n- deux\n"))
+    assert "<h2>Titre</h2>" in html
+    assert "<strong>gras</strong>" in html
+    assert 'href="https://example.org"' in html
+    assert "<li>deux</li>" in html
+
+
+def test_admonition_box_is_kept():
+    html = str(render_markdown('!!! retenir "À retenir"\n    Une idée.\n'))
+    assert 'class="admonition retenir"' in html
+    assert "À retenir" in html
