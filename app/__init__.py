@@ -1,6 +1,7 @@
 """The learning platform: application factory."""
 
 from flask import Flask
+from flask import has_request_context
 from flask import request
 from flask import session
 from flask_babel import get_locale
@@ -55,7 +56,7 @@ def _refuse_weak_secret(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    lang = session.get("lang")
+    lang = session.get("lang") if has_request_context() else None
     return lang if lang in Config.LANGUAGES else Config.BABEL_DEFAULT_LOCALE
 
 

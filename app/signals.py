@@ -12,8 +12,8 @@ quiz_attempt_submitted = _signals.signal(
     "quiz-attempt-submitted",
     doc="""A learner submitted a new quiz attempt (a resent form sends nothing).
 
-    *sender*: the new :class:`~app.quizzes.models.QuizAttempt` (its answers are flushed);
-    kwargs: ``user``.
+    *sender*: the new :class:`~app.quizzes.models.QuizAttempt`; kwargs: ``user`` and ``answers``
+    (its :class:`~app.quizzes.models.AttemptAnswer` rows, flushed).
     """,
 )
 

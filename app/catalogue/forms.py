@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
+from wtforms import SelectChoice
 from wtforms import SubmitField
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired
@@ -28,7 +29,7 @@ class FeedbackForm(FlaskForm):
 
     rating = RadioField(
         _l("Cette page vous a semblé :"),
-        choices=[(rating.value, label) for rating, label in RATING_LABELS.items()],
+        choices=[SelectChoice(rating.value, label) for rating, label in RATING_LABELS.items()],
         validators=[InputRequired(_l("Choisissez clair, pas clair ou trop long."))],
     )
     comment = TextAreaField(

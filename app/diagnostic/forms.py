@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
+from wtforms import SelectChoice
 from wtforms.validators import InputRequired
 
 from app.diagnostic.models import DiagnosticStatement
@@ -15,7 +16,7 @@ def field_name(statement: DiagnosticStatement) -> str:
 
 def make_diagnostic_form(statements: list[DiagnosticStatement], scale: list[str]) -> FlaskForm:
     """Build and instantiate a form rating ``statements`` on ``scale``."""
-    choices = [(str(value), f"{value} – {label}") for value, label in enumerate(scale, start=1)]
+    choices = [SelectChoice(str(value), f"{value} – {label}") for value, label in enumerate(scale, start=1)]
     attrs = {
         field_name(s): RadioField(s.text, choices=choices, validators=[InputRequired(_l("Choisissez une note de 1 à 5."))])
         for s in statements

@@ -14,9 +14,9 @@ from app.signals import quiz_attempt_submitted
 
 
 @quiz_attempt_submitted.connect
-def _on_quiz_attempt(attempt, user, **extra) -> None:
+def _on_quiz_attempt(attempt, user, answers, **extra) -> None:
     """Log the attempt (one event per answer and one for the quiz) and update the best score."""
-    for answer in attempt.answers:
+    for answer in answers:
         record_event(user, Verb.ANSWERED, ObjectType.QUESTION, answer.question_id, {"success": answer.is_correct, "response": answer.response})
     state = db.session.get(QuizProgress, (user.id, attempt.quiz_id))
     newly_passed = attempt.is_passed and not (state is not None and state.is_passed)

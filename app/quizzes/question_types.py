@@ -10,6 +10,7 @@ from string import ascii_lowercase
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms import RadioField
+from wtforms import SelectChoice
 from wtforms import SelectMultipleField
 from wtforms import widgets
 from wtforms.validators import InputRequired
@@ -119,7 +120,7 @@ class SingleChoice(_OptionsType):
     def make_field(self, prompt: str, data: dict) -> Field:
         return RadioField(
             prompt,
-            choices=[(c.key, c.text) for c in self.choices(data)],
+            choices=[SelectChoice(c.key, c.text) for c in self.choices(data)],
             validators=[InputRequired(_l("Choisissez une réponse."))],
         )
 
@@ -138,7 +139,7 @@ class MultipleChoice(_OptionsType):
     def make_field(self, prompt: str, data: dict) -> Field:
         return CheckboxesField(
             prompt,
-            choices=[(c.key, c.text) for c in self.choices(data)],
+            choices=[SelectChoice(c.key, c.text) for c in self.choices(data)],
             validators=[InputRequired(_l("Cochez au moins une réponse."))],
         )
 
@@ -169,7 +170,7 @@ class TrueFalse(QuestionType):
     def make_field(self, prompt: str, data: dict) -> Field:
         return RadioField(
             prompt,
-            choices=[(c.key, c.text) for c in self.choices(data)],
+            choices=[SelectChoice(c.key, c.text) for c in self.choices(data)],
             validators=[InputRequired(_l("Choisissez Vrai ou Faux."))],
         )
 

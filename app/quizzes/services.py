@@ -116,8 +116,11 @@ def submit_attempt(user: User, quiz: Quiz, responses: dict[int, list[str]], toke
     except IntegrityError:
         # A twin request (double click) inserted the same token first: use its attempt.
         return find_attempt(user, token), False
-    for position, ((question, response), is_correct) in enumerate(zip(graded, results), start=1):
-        db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=question.id, position=position, response=response, is_correct=is_correct))
+    answers = [
+        AttemptAnswer(attempt_id=attempt.id, question_id=q.id, position=position, response=response, is_correct=is_correct)
+        for position, ((q, response), is_correct) in enumerate(zip(graded, results), start=1)
+    ]
+    db.session.add_all(answers)
     db.session.flush()
-    quiz_attempt_submitted.send(attempt, user=user)
+    quiz_attempt_submitted.send(attempt, user=user, answers=answers)
     return attempt, True
