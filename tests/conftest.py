@@ -160,3 +160,19 @@ def learner(create_user, login, course):
 def csrf_token_from(html: str) -> str:
     """Return the CSRF token embedded in a page."""
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    """Remember skipped tests, so that CI can refuse a run that skipped any."""
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With FAIL_ON_SKIP set, a run that skipped a test fails."""
+    if os.environ.get("FAIL_ON_SKIP") and _skipped and exitstatus == 0:
+        print(f"\nFAIL_ON_SKIP: {len(_skipped)} test(s) skipped: {', '.join(_skipped[:10])}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

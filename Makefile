@@ -1,0 +1,44 @@
+# Two commands matter: `make run` (set up and serve with demo data) and `make test` (the whole suite).
+VENV    := .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+FLASK   := $(BIN)/flask --app app
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: run setup test install translations browser lint clean
+
+run: setup
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The virtual environment is rebuilt when requirements.txt changes.
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f -q
+
+# A random secret key for this machine, kept out of git under instance/.
+instance/config.py:
+	mkdir -p instance
+	$(PYTHON) -c 'import secrets; print(f"SECRET_KEY = {secrets.token_hex(32)!r}")' > $@
+
+setup: install translations instance/config.py
+	$(FLASK) db upgrade
+	$(FLASK) demo
+
+# The browser tests drive Debian's Chromium; install it when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+test: install translations browser
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

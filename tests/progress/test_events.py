@@ -1,0 +1,82 @@
+"""Every learner action writes an event with its summary rows; pages never read the event log."""
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy import select
+
+from app.extensions import db
+from app.progress.models import LearningEvent
+
+
+@pytest.fixture
+def statements(app):
+    """Collect the SQL statements run while a test makes requests."""
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def _record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", _record)
+
+
+def test_events_carry_actor_verb_object_result_and_time(app, client, learner):
+    client.get("/cours/bases/premiere")
+    client.post("/cours/bases/premiere/lu")
+    with app.app_context():
+        events = list(db.session.scalars(select(LearningEvent).order_by(LearningEvent.id)))
+    assert [(e.verb, e.object_type) for e in events] == [("experienced", "reading"), ("completed", "reading")]
+    assert all(e.actor_id == learner.id and e.created_dt is not None for e in events)
+    assert events[1].result == {"completion": True}
+
+
+def test_event_records_the_learners_cohort(app, client, learner):
+    from datetime import date
+
+    from app.auth.models import User
+    from app.cohorts.services import enrol
+    from app.cohorts.services import get_or_create_cohort
+
+    with app.app_context():
+        cohort = get_or_create_cohort("Cohorte A", date(2026, 11, 1), date(2026, 12, 1))
+        enrol(cohort, db.session.get(User, learner.id))
+        db.session.commit()
+        cohort_id = cohort.id
+    client.post("/cours/bases/premiere/lu")
+    with app.app_context():
+        assert db.session.scalar(select(LearningEvent.cohort_id)) == cohort_id
+
+
+def test_failed_write_leaves_neither_event_nor_progress(app, client, learner, monkeypatch):
+    import app.progress.services as services
+
+    def broken_touch(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services, "touch_learner", broken_touch)
+    assert client.post("/cours/bases/premiere/lu").status_code == 500
+    with app.app_context():
+        assert db.session.scalar(select(LearningEvent)) is None
+        from app.progress.models import ReadingProgress
+
+        assert db.session.scalar(select(ReadingProgress)) is None
+
+
+@pytest.mark.parametrize("url", ["/cours/", "/cours/bases/", "/cours/bases/premiere", "/parcours/", "/quiz/bases"])
+def test_pages_never_read_the_event_log(client, learner, statements, url):
+    client.get("/cours/bases/premiere")  # the first view writes an event: not what is measured
+    statements.clear()
+    assert client.get(url).status_code == 200
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert reads, "the page ran no query at all?"
+    assert not any("learning_event" in s for s in reads)
+
+
+def test_reading_page_needs_two_queries(client, learner, statements):
+    client.get("/cours/bases/premiere")
+    statements.clear()
+    client.get("/cours/bases/premiere")
+    assert len(statements) == 2, statements
