@@ -37,7 +37,10 @@ setup: install translations instance/config.py
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-test: install translations browser
+lint: install
+	$(BIN)/ruff check app tests bench
+
+test: install translations browser lint
 	$(BIN)/pytest
 
 clean:

@@ -3,8 +3,8 @@
 Set ``app.config["CLOCK"]`` to a callable returning an aware UTC datetime to freeze or move time.
 """
 
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 
 from flask import current_app
 from flask import has_app_context
@@ -13,4 +13,4 @@ from flask import has_app_context
 def now_utc() -> datetime:
     """Return the current time, timezone-aware, in UTC."""
     clock = current_app.config.get("CLOCK") if has_app_context() else None
-    return clock() if clock else datetime.now(timezone.utc)
+    return clock() if clock else datetime.now(UTC)

@@ -178,3 +178,26 @@ class FieldReader:
         for key in self.data:
             if key not in allowed:
                 self.error(key, f"champ inconnu : {key} (champs admis : {', '.join(sorted(allowed))})")
+
+
+#: Versions of the quiz and self-diagnostic file format this code reads.
+SUPPORTED_VERSIONS = frozenset({1})
+
+
+def open_versioned_document(text: str, path: str, keys: set[str]) -> tuple[FieldReader | None, list[ContentError]]:
+    """Parse a versioned TOML document and check its ``version`` and top-level keys.
+
+    :return: a reader over the document (its errors so far included), or ``None`` and the errors
+        when the document cannot be read at all.
+    """
+    data, errors = parse_toml(text, path)
+    if data is None:
+        return None, errors
+    fields = FieldReader(data, path, TomlLocator(text))
+    version = data.get("version")
+    if version not in SUPPORTED_VERSIONS:
+        where = "version" if "version" in data else None
+        fields.error(where, f"version de format non prise en charge : {version!r} (attendu : 1)")
+        return None, fields.errors
+    fields.only(keys)
+    return fields, []

@@ -139,7 +139,7 @@ def app_environment(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     # Production mode: a debug or testing flag left in the shell would skip the secret-key check
     # and change how Flask behaves, so the figures would not be production's.
-    for name in ("FLASK_DEBUG", "FLASK_TESTING", "GUNICORN_CMD_ARGS"):
+    for name in ("FLASK_DEBUG", "FLASK_TESTING"):
         env.pop(name, None)
     key = secrets.token_urlsafe(32)
     env["SECRET_KEY"] = env["FLASK_SECRET_KEY"] = key
@@ -323,7 +323,9 @@ def measure(server: Server, path: str, cookie: str | None, seconds: int, script:
 
 def report(config: Path, page_size: int, results: dict[str, tuple[WrkRun, WrkRun]]) -> None:
     """Print the figures as a table, then the RESULT line (always last)."""
-    print(f"\ngunicorn settings: {config.relative_to(ROOT)}; page: {READING_PATH} ({page_size} bytes)")
+    overrides = os.environ.get("GUNICORN_CMD_ARGS")
+    print(f"\ngunicorn settings: {config.relative_to(ROOT)}" + (f" + GUNICORN_CMD_ARGS={overrides!r}" if overrides else ""))
+    print(f"page: {READING_PATH} ({page_size} bytes)")
     print(f"{'':10} {'conns':>5} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}  socket errors")
     for name, runs in results.items():
         for run in runs:

@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
@@ -35,6 +36,19 @@ class Role(enum.IntFlag):
     def names(self) -> list[str]:
         """Return the lower-case names of the roles in this set, in a stable order."""
         return [role.name.lower() for role in Role if role in self]
+
+    @property
+    def labels(self) -> list[str]:
+        """Return the translated names of the roles in this set."""
+        return [str(ROLE_LABELS[role]) for role in Role if role in self]
+
+
+ROLE_LABELS = {
+    Role.LEARNER: _l("apprenant"),
+    Role.TUTOR: _l("tuteur"),
+    Role.AUTHOR: _l("auteur"),
+    Role.ADMIN: _l("administrateur"),
+}
 
 
 class User(UserMixin, db.Model):

@@ -5,10 +5,8 @@ from pathlib import Path
 
 from app.contentfile import ContentError
 from app.contentfile import FieldReader
-from app.contentfile import TomlLocator
-from app.contentfile import parse_toml
+from app.contentfile import open_versioned_document
 from app.contentfile import read_text
-from app.quizzes.loader import check_version
 
 FILENAME = "self-diagnostic.toml"
 KEYS = {"version", "title", "introduction", "scale", "statements"}
@@ -41,14 +39,10 @@ class DiagnosticSpec:
 
 def parse_diagnostic(text: str, path: str) -> tuple[DiagnosticSpec | None, list[ContentError]]:
     """Parse the self-diagnostic file's text."""
-    data, errors = parse_toml(text, path)
-    if data is None:
+    fields, errors = open_versioned_document(text, path, KEYS)
+    if fields is None:
         return None, errors
-    locator = TomlLocator(text)
-    fields = FieldReader(data, path, locator)
-    if not check_version(fields):
-        return None, fields.errors
-    fields.only(KEYS)
+    data, locator = fields.data, fields.locator
     title, introduction = fields.text("title"), fields.text("introduction")
     scale = fields.text_list("scale", 5, 5)
     raw = data.get("statements")

@@ -10,11 +10,10 @@ from pathlib import Path
 from app.contentfile import ContentError
 from app.contentfile import FieldReader
 from app.contentfile import TomlLocator
-from app.contentfile import parse_toml
+from app.contentfile import open_versioned_document
 from app.contentfile import read_text
 from app.quizzes.question_types import QUESTION_TYPES
 
-SUPPORTED_VERSIONS = {1}
 QUIZ_KEYS = {"version", "module", "title", "pass_mark", "estimated_minutes", "questions"}
 COMMON_QUESTION_KEYS = {"id", "type", "prompt", "explanation", "reading"}
 
@@ -49,25 +48,12 @@ class QuizSpec:
     path: str
 
 
-def check_version(fields: FieldReader) -> bool:
-    """Reject files in a format version this code does not know."""
-    version = fields.data.get("version")
-    if version not in SUPPORTED_VERSIONS:
-        fields.error("version" if "version" in fields.data else None, f"version de format non prise en charge : {version!r} (attendu : 1)")
-        return False
-    return True
-
-
 def parse_quiz(text: str, path: str, filename: str) -> tuple[QuizSpec | None, list[ContentError]]:
     """Parse one quiz file's text."""
-    data, errors = parse_toml(text, path)
-    if data is None:
+    fields, errors = open_versioned_document(text, path, QUIZ_KEYS)
+    if fields is None:
         return None, errors
-    locator = TomlLocator(text)
-    fields = FieldReader(data, path, locator)
-    if not check_version(fields):
-        return None, fields.errors
-    fields.only(QUIZ_KEYS)
+    data, locator = fields.data, fields.locator
     module_slug = fields.slug("module")
     title = fields.text("title")
     pass_mark = fields.integer("pass_mark", 1, 100)

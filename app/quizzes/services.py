@@ -118,7 +118,7 @@ def submit_attempt(user: User, quiz: Quiz, responses: dict[int, list[str]], toke
         return find_attempt(user, token), False
     answers = [
         AttemptAnswer(attempt_id=attempt.id, question_id=q.id, position=position, response=response, is_correct=is_correct)
-        for position, ((q, response), is_correct) in enumerate(zip(graded, results), start=1)
+        for position, ((q, response), is_correct) in enumerate(zip(graded, results, strict=True), start=1)
     ]
     db.session.add_all(answers)
     db.session.flush()

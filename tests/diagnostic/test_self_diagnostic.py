@@ -11,7 +11,7 @@ from app.progress.models import LearningEvent
 def _ratings(app, values):
     with app.app_context():
         ids = list(db.session.scalars(select(DiagnosticStatement.id).order_by(DiagnosticStatement.position)))
-    return {f"s{i}": str(v) for i, v in zip(ids, values)}
+    return {f"s{i}": str(v) for i, v in zip(ids, values, strict=False)}
 
 
 def test_before_and_after_show_the_difference(app, client, learner):
