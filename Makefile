@@ -22,7 +22,7 @@ $(BIN)/.installed: requirements.txt
 install: $(BIN)/.installed
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f -q
+	$(BIN)/pybabel compile -d app/translations --statistics
 
 # A random secret key for this machine, kept out of git under instance/.
 instance/config.py:
