@@ -7,7 +7,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run setup test install translations browser lint clean
+.PHONY: run setup test install messages translations browser lint clean
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -20,6 +20,11 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 install: $(BIN)/.installed
+
+# After changing interface strings: refresh the catalogue, then translate the new entries.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot --project "Comprendre l'IA au travail" .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 translations: install
 	$(BIN)/pybabel compile -d app/translations --statistics
