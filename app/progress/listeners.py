@@ -8,6 +8,8 @@ from app.extensions import db
 from app.progress.models import ObjectType
 from app.progress.models import QuizProgress
 from app.progress.models import Verb
+from app.progress.services import Action
+from app.progress.services import record_actions
 from app.progress.services import record_event
 from app.signals import diagnostic_submitted
 from app.signals import quiz_attempt_submitted
@@ -16,14 +18,16 @@ from app.signals import quiz_attempt_submitted
 @quiz_attempt_submitted.connect
 def _on_quiz_attempt(attempt, user, answers, **extra) -> None:
     """Log the attempt (one event per answer and one for the quiz) and update the best score."""
-    for answer in answers:
-        record_event(user, Verb.ANSWERED, ObjectType.QUESTION, answer.question_id, {"success": answer.is_correct, "response": answer.response})
+    actions = [
+        Action(Verb.ANSWERED, ObjectType.QUESTION, a.question_id, {"success": a.is_correct, "response": a.response}) for a in answers
+    ]
     state = db.session.get(QuizProgress, (user.id, attempt.quiz_id))
     newly_passed = attempt.is_passed and not (state is not None and state.is_passed)
     _update_quiz_progress(user.id, attempt, newly_passed)
     verb = Verb.PASSED if attempt.is_passed else Verb.FAILED
     result = {"success": attempt.is_passed, "score": {"scaled": attempt.score, "raw": attempt.correct_count, "min": 0, "max": attempt.question_count}, "attempt_id": attempt.id}
-    record_event(user, verb, ObjectType.QUIZ, attempt.quiz_id, result, quizzes=int(newly_passed))
+    actions.append(Action(verb, ObjectType.QUIZ, attempt.quiz_id, result))
+    record_actions(user, actions, quizzes=int(newly_passed))
 
 
 def _update_quiz_progress(user_id: int, attempt, newly_passed: bool) -> None:

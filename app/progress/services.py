@@ -3,6 +3,7 @@
 Services flush; the view or command that started the unit of work commits once.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -22,35 +23,43 @@ from app.progress.models import ReadingProgress
 from app.progress.models import Verb
 
 
-def record_event(
-    user: User,
-    verb: Verb,
-    object_type: ObjectType,
-    object_id: int,
-    result: dict | None = None,
-    *,
-    readings: int = 0,
-    quizzes: int = 0,
-) -> LearningEvent:
-    """Append one event to the log and update the learner's summary row.
+@dataclass(frozen=True)
+class Action:
+    """One thing a learner did, before it is written to the log."""
 
-    :param readings: readings newly completed by this action (0 or 1).
-    :param quizzes: quizzes newly passed by this action (0 or 1).
+    verb: Verb
+    object_type: ObjectType
+    object_id: int
+    result: dict | None = None
+
+
+def record_actions(user: User, actions: list[Action], *, readings: int = 0, quizzes: int = 0) -> None:
+    """Append events to the log and update the learner's summary row, once for all of them.
+
+    :param readings: readings newly completed by these actions.
+    :param quizzes: quizzes newly passed by these actions.
     """
     now = now_utc()
-    event = LearningEvent(
-        actor_id=user.id,
-        verb=verb.value,
-        object_type=object_type.value,
-        object_id=object_id,
-        result=result,
-        cohort_id=current_cohort_id(user.id),
-        created_dt=now,
+    cohort_id = current_cohort_id(user.id)
+    db.session.add_all(
+        LearningEvent(
+            actor_id=user.id,
+            verb=a.verb.value,
+            object_type=a.object_type.value,
+            object_id=a.object_id,
+            result=a.result,
+            cohort_id=cohort_id,
+            created_dt=now,
+        )
+        for a in actions
     )
-    db.session.add(event)
     touch_learner(user.id, now, readings, quizzes)
     db.session.flush()
-    return event
+
+
+def record_event(user: User, verb: Verb, object_type: ObjectType, object_id: int, result: dict | None = None, **counters) -> None:
+    """Append one event to the log and update the learner's summary row (see :func:`record_actions`)."""
+    record_actions(user, [Action(verb, object_type, object_id, result)], **counters)
 
 
 def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0) -> None:
