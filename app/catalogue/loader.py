@@ -82,6 +82,7 @@ def parse_reading(text: str, path: str, position: int, filename: str) -> tuple[R
         fields.error(None, "interviewee est obligatoire dès que role ou organisation est indiqué")
     if not body.strip():
         fields.errors.append(ContentError(path, None, "le texte de la lecture est vide"))
+    fields.errors += heading_errors(body, path, first_line=text[: len(text) - len(body)].count("\n") + 1)
     if fields.errors:
         return None, fields.errors
     return ReadingSpec(
@@ -97,6 +98,31 @@ def parse_reading(text: str, path: str, position: int, filename: str) -> tuple[R
         path=path,
         **person,
     ), []
+
+
+_HEADING = re.compile(r"^(#{1,6})\s")
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+def heading_errors(body: str, path: str, first_line: int) -> list[ContentError]:
+    """Check the outline: sections start at level 2 (the page title is level 1) and never skip a level.
+
+    Screen-reader users move through a page by its headings; a skipped level reads as a missing section.
+    """
+    errors, level, in_code = [], 1, False
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if _FENCE.match(line):
+            in_code = not in_code
+        match = None if in_code else _HEADING.match(line)
+        if match is None:
+            continue
+        new_level = len(match.group(1))
+        if new_level == 1:
+            errors.append(ContentError(path, number, "titre de niveau 1 interdit : la page affiche déjà le titre, commencez à ##"))
+        elif new_level > level + 1:
+            errors.append(ContentError(path, number, f"niveau de titre sauté : {'#' * new_level} après {'#' * level}"))
+        level = max(new_level, 2)
+    return errors
 
 
 def _source_lines(fields: FieldReader) -> tuple[int, int]:

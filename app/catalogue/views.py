@@ -72,7 +72,7 @@ def reading(module_slug: str, reading_slug: str):
 @bp.route("/<module_slug>/<reading_slug>/lu", methods=["POST"])
 @login_required
 def mark_read(module_slug: str, reading_slug: str):
-    """Mark a reading as read, then go on to the next item."""
+    """Mark a reading as read and show the reading again, with its new state and the link onwards."""
     found = live_reading(module_slug, reading_slug) or abort(404)
     if MarkReadForm().validate_on_submit():
         complete_reading(current_user, found)

@@ -71,7 +71,18 @@ def module_without_quiz(pkg):
     return "course/01-bases/module.toml", "n'a pas de quiz"
 
 
+def skipped_heading_level(pkg):
+    _edit(pkg / "course/01-bases/01-premiere.md", "## Premier titre", "### Premier titre")
+    return "course/01-bases/01-premiere.md:8", "niveau de titre sauté : ### après #"
+
+
+def level_one_heading(pkg):
+    _edit(pkg / "course/01-bases/02-seconde.md", "## Second titre", "# Second titre")
+    return "course/01-bases/02-seconde.md:11", "titre de niveau 1 interdit"
+
+
 BREAKAGES = [
+    skipped_heading_level, level_one_heading,
     missing_field, duplicate_slug, no_correct_answer, broken_front_matter, toml_syntax_error,
     unknown_question_type, unknown_reading, bad_minutes, unknown_key, unsupported_version, module_without_quiz,
 ]
