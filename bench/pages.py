@@ -13,6 +13,11 @@ both with ``wrk`` on loopback: throughput at 32 connections, latency at 4. Its l
     RESULT reading_rps=... ceiling_rps=... ratio=... p99_ms=...
 
 Target: ``ratio >= 0.35`` and ``p99_ms <= 30`` (p99 of the reading page at 4 connections).
+
+The settings file is ``gunicorn.conf.py`` at the root (production's), else ``bench/gunicorn.conf.py``.
+To try other settings for one run, use gunicorn's own ``GUNICORN_CMD_ARGS``, which applies to both
+servers, e.g. ``GUNICORN_CMD_ARGS="--workers 3" .venv/bin/python -m bench.pages``.
+Client and servers share the machine: run it on an otherwise idle one (it warns when it is not).
 """
 
 import argparse
@@ -29,6 +34,7 @@ import tempfile
 import time
 import urllib.parse
 from dataclasses import dataclass
+from dataclasses import replace
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -84,6 +90,9 @@ class WrkRun:
     p50_ms: float
     p99_ms: float
     socket_errors: str
+    #: CPU time the server (master and workers) spent per request: it moves less than requests/s
+    #: when other programs share the machine, since time spent waiting for a CPU does not count.
+    cpu_ms: float = 0.0
 
 
 @dataclass
@@ -127,6 +136,45 @@ def check_wrk() -> None:
         sys.exit(f"{WRK} not found: install Debian's package with `apt-get install -y wrk`, then run again.")
 
 
+def warn_if_busy() -> None:
+    """Warn when other programs are using the CPU: wrk and both servers need the whole machine."""
+    busy = cpu_busy_fraction()
+    print(f"CPU busy before the run: {busy:.0%} of {os.cpu_count()} CPUs")
+    if busy > 0.1:
+        print("warning: the machine is busy, requests/s will be low and noisy", file=sys.stderr)
+
+
+def cpu_busy_fraction(seconds: float = 1.0) -> float:
+    """Return the share of all CPUs busy over the next ``seconds`` (Linux's /proc/stat)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return idle, sum(fields)
+
+    idle_before, total_before = sample()
+    time.sleep(seconds)
+    idle_after, total_after = sample()
+    return 1 - (idle_after - idle_before) / max(1, total_after - total_before)
+
+
+def server_cpu_seconds(server: Server) -> float:
+    """Return the CPU time used so far by a gunicorn master, its workers and its reaped workers."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The process name, in parentheses, may hold spaces: read the fields after it.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == server.process.pid:
+            ticks += sum(int(v) for v in fields[11:15])  # utime, stime, and its reaped children's
+        elif ppid == server.process.pid:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     """Return a loopback port that is free now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -153,10 +201,19 @@ def app_environment(database_url: str) -> dict[str, str]:
 
 def normalised_url(url: str) -> str:
     """Return ``url`` as the platform hands it to SQLAlchemy (psycopg 3 driver for PostgreSQL)."""
-    sys.path.insert(0, str(ROOT))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     from app.config import normalise_database_url  # the platform's own rule, not a copy of it
 
     return normalise_database_url(url)
+
+
+def without_password(url: str) -> str:
+    """Return ``url`` fit to print: any password replaced by ``***``."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(":" + parts.password + "@", ":***@", 1)).geturl()
 
 
 def prepare_database(env: dict[str, str]) -> None:
@@ -190,7 +247,8 @@ def wait_ready(server: Server, path: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise BenchError(f"{server.name}: gunicorn exited ({server.process.returncode}):\n{server.log_tail()}")
+            code = server.process.returncode
+            raise BenchError(f"{server.name}: gunicorn exited ({code}):\n{server.log_tail()}")
         try:
             status, _, _ = http_request(server, "GET", path)
             if status < 500:
@@ -275,7 +333,10 @@ def run_wrk(url: str, connections: int, seconds: int, cookie: str | None, script
     command += ["-s", str(script)]
     if cookie:
         command += ["-H", f"Cookie: session={cookie}"]
-    result = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 30)
+    try:
+        result = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 30)
+    except subprocess.TimeoutExpired as exc:
+        raise BenchError(f"wrk did not finish within {seconds + 30} s") from exc
     if result.returncode != 0:
         raise BenchError(f"wrk failed ({result.returncode}):\n{result.stdout}{result.stderr}")
     return parse_wrk(result.stdout, connections)
@@ -286,7 +347,7 @@ def parse_wrk(output: str, connections: int) -> WrkRun:
     not_ok = int(_match(r"Non-200 responses: (\d+)", output))
     requests = int(_match(r"(\d+) requests in", output))
     if not_ok or not requests:
-        raise BenchError(f"{not_ok} of {requests} answers were not 200: the figures are not the page's\n{output}")
+        raise BenchError(f"{not_ok} of {requests} answers were not 200, the figures are not the page's:\n{output}")
     errors = re.search(r"Socket errors: (.+)", output)
     return WrkRun(
         connections=connections,
@@ -299,6 +360,7 @@ def parse_wrk(output: str, connections: int) -> WrkRun:
 
 
 def _match(pattern: str, text: str) -> str:
+    """Return the first group of ``pattern`` in wrk's ``text``, or fail showing the output."""
     found = re.search(pattern, text, re.MULTILINE)
     if found is None:
         raise BenchError(f"unexpected wrk output (no {pattern!r}):\n{text}")
@@ -316,46 +378,60 @@ def measure(server: Server, path: str, cookie: str | None, seconds: int, script:
     url = server.base_url + path
     # Short unmeasured run: every worker imports, compiles its templates and opens its connections.
     run_wrk(url, THROUGHPUT_CONNECTIONS, WARMUP_SECONDS, cookie, script)
-    throughput = run_wrk(url, THROUGHPUT_CONNECTIONS, seconds, cookie, script)
-    latency = run_wrk(url, LATENCY_CONNECTIONS, seconds, cookie, script)
-    return throughput, latency
+    runs = []
+    for connections in (THROUGHPUT_CONNECTIONS, LATENCY_CONNECTIONS):
+        cpu_before = server_cpu_seconds(server)
+        run = run_wrk(url, connections, seconds, cookie, script)
+        cpu_ms = (server_cpu_seconds(server) - cpu_before) * 1000 / run.requests
+        runs.append(replace(run, cpu_ms=cpu_ms))
+    return runs[0], runs[1]
 
 
 def report(config: Path, page_size: int, results: dict[str, tuple[WrkRun, WrkRun]]) -> None:
     """Print the figures as a table, then the RESULT line (always last)."""
     overrides = os.environ.get("GUNICORN_CMD_ARGS")
-    print(f"\ngunicorn settings: {config.relative_to(ROOT)}" + (f" + GUNICORN_CMD_ARGS={overrides!r}" if overrides else ""))
+    extra = f" + GUNICORN_CMD_ARGS={overrides!r}" if overrides else ""
+    print(f"\ngunicorn settings: {config.relative_to(ROOT)}{extra}")
     print(f"page: {READING_PATH} ({page_size} bytes)")
-    print(f"{'':10} {'conns':>5} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}  socket errors")
+    print(f"{'':10} {'conns':>5} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10}  socket errors")
     for name, runs in results.items():
         for run in runs:
             print(
                 f"{name:10} {run.connections:>5} {run.requests:>9} {run.rps:>9.0f} "
-                f"{run.p50_ms:>8.1f} {run.p99_ms:>8.1f}  {run.socket_errors}"
+                f"{run.p50_ms:>8.1f} {run.p99_ms:>8.1f} {run.cpu_ms:>10.2f}  {run.socket_errors}"
             )
     reading_rps = results["reading"][0].rps
     ceiling_rps = results["ceiling"][0].rps
     ratio = reading_rps / ceiling_rps
     p99 = results["reading"][1].p99_ms
     verdict = "met" if ratio >= TARGET_RATIO and p99 <= TARGET_P99_MS else "NOT met"
-    print(f"\nthroughput ratio {ratio:.2f} (target >= {TARGET_RATIO}), p99 at {LATENCY_CONNECTIONS} connections "
-          f"{p99:.1f} ms (target <= {TARGET_P99_MS:.0f}): target {verdict}")
+    # When the servers are CPU-bound, the throughput ratio tends to the inverse ratio of CPU costs;
+    # this estimate survives a busy machine better than requests/s do.
+    cpu_ratio = results["ceiling"][0].cpu_ms / results["reading"][0].cpu_ms
+    print(
+        f"\nserver CPU per request at {THROUGHPUT_CONNECTIONS} connections: reading "
+        f"{results['reading'][0].cpu_ms:.2f} ms, ceiling {results['ceiling'][0].cpu_ms:.2f} ms "
+        f"(ratio {cpu_ratio:.2f})"
+    )
+    print(
+        f"throughput ratio {ratio:.2f} (target >= {TARGET_RATIO}), p99 at {LATENCY_CONNECTIONS} connections "
+        f"{p99:.1f} ms (target <= {TARGET_P99_MS:.0f}): target {verdict}"
+    )
     print(f"RESULT reading_rps={reading_rps:.0f} ceiling_rps={ceiling_rps:.0f} ratio={ratio:.2f} p99_ms={p99:.1f}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Set up, start both servers, measure, report; always stop the servers."""
-    args = parse_args(argv)
-    check_wrk()
-    config = gunicorn_config()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+def run_both(config: Path, workdir: Path, seconds: int) -> tuple[int, dict[str, tuple[WrkRun, WrkRun]]]:
+    """Prepare the data, start both servers, measure them; return the page size and the runs.
+
+    Both gunicorn masters are stopped on the way out, whatever happens.
+    """
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite'}"
+    print(f"database: {without_password(database_url)}")
     env = app_environment(database_url)
     script = workdir / "status.lua"
     script.write_text(WRK_STATUS_SCRIPT)
     app = ceiling = None
     try:
-        print(f"database: {'BENCH_DATABASE_URL' if 'BENCH_DATABASE_URL' in os.environ else database_url}")
         prepare_database(env)
         app = start_gunicorn("reading", APP_TARGET, config, env, workdir)
         wait_ready(app, LOGIN_PATH)
@@ -364,22 +440,38 @@ def main(argv: list[str] | None = None) -> int:
         # The ceiling serves the very bytes of the reading page, so both move the same payload.
         page_file = workdir / "reading.html"
         page_file.write_bytes(page)
-        ceiling = start_gunicorn("ceiling", CEILING_TARGET, config, {**env, "BENCH_CEILING_PAGE": str(page_file)}, workdir)
+        ceiling_env = {**env, "BENCH_CEILING_PAGE": str(page_file)}
+        ceiling = start_gunicorn("ceiling", CEILING_TARGET, config, ceiling_env, workdir)
         wait_ready(ceiling, "/")
-        print(f"measuring: warm-up {WARMUP_SECONDS} s, then {args.duration} s at {THROUGHPUT_CONNECTIONS} "
-              f"and at {LATENCY_CONNECTIONS} connections, for each server", flush=True)
+        print(
+            f"measuring: warm-up {WARMUP_SECONDS} s, then {seconds} s at {THROUGHPUT_CONNECTIONS} "
+            f"and {seconds} s at {LATENCY_CONNECTIONS} connections, for each server",
+            flush=True,
+        )
         results = {
-            "reading": measure(app, READING_PATH, cookie, args.duration, script),
-            "ceiling": measure(ceiling, "/", None, args.duration, script),
+            "reading": measure(app, READING_PATH, cookie, seconds, script),
+            "ceiling": measure(ceiling, "/", None, seconds, script),
         }
-    except BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        return 1
+        return len(page), results
     finally:
         stop(app)
         stop(ceiling)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its figures; return the exit status."""
+    args = parse_args(argv)
+    check_wrk()
+    warn_if_busy()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    try:
+        config = gunicorn_config()
+        page_size, results = run_both(config, workdir, args.duration)
+    except BenchError as exc:
+        print(f"benchmark failed: {exc}\n(logs and database kept in {workdir})", file=sys.stderr)
+        return 1
     shutil.rmtree(workdir, ignore_errors=True)
-    report(config, len(page), results)
+    report(config, page_size, results)
     return 0
 
 
