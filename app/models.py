@@ -1,6 +1,7 @@
 """Import every domain's models so that the metadata (and Alembic) sees all tables."""
 
 from app.auth.models import User  # noqa: F401
+from app.catalogue.models import CourseState  # noqa: F401
 from app.catalogue.models import Module  # noqa: F401
 from app.catalogue.models import Reading  # noqa: F401
 from app.cohorts.models import Cohort  # noqa: F401

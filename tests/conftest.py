@@ -6,6 +6,7 @@ database; the schema is created once per session and every table is emptied afte
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,19 @@ def learner(create_user, login, course):
 def csrf_token_from(html: str) -> str:
     """Return the CSRF token embedded in a page."""
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def package_dir(tmp_path):
+    """Copy tests/data to a temporary folder that a test may break."""
+    shutil.copytree(DATA_DIR, tmp_path / "pkg")
+    return tmp_path / "pkg"
+
+
+@pytest.fixture
+def package_app(make_app, package_dir):
+    """An app whose COURSE_DIR and QUIZZES_DIR point at the editable copy."""
+    return make_app(COURSE_DIR=package_dir / "course", QUIZZES_DIR=package_dir / "quizzes")
 
 
 _skipped: list[str] = []

@@ -79,3 +79,12 @@ class Reading(db.Model):
 
     def __repr__(self) -> str:
         return f"<Reading {self.slug}>"
+
+
+class CourseState(db.Model):
+    """A single row whose ``stamp`` changes with every import, so cached pages know they are stale."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: A new random value at each import (and, later, each publication); random rather than a
+    #: counter so that a database rebuilt from scratch can never match an old cached page.
+    stamp: Mapped[str] = mapped_column(String(32))

@@ -1,5 +1,6 @@
 """Write operations on modules and readings: they flush, the caller commits."""
 
+import uuid
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -7,6 +8,7 @@ from sqlalchemy import select
 
 from app.catalogue.loader import ModuleSpec
 from app.catalogue.loader import ReadingSpec
+from app.catalogue.models import CourseState
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.clock import now_utc
@@ -69,8 +71,18 @@ def sync_modules(specs: list[ModuleSpec]) -> SyncReport:
     _archive_missing(modules.values(), {s.slug for s in specs}, "module", report)
     seen = {r.slug for s in specs for r in s.readings}
     _archive_missing(readings.values(), seen, "lecture", report)
+    bump_course_version()
     db.session.flush()
     return report
+
+
+def bump_course_version() -> None:
+    """Mark every cached page of the course as stale (titles, order or neighbours may have changed)."""
+    state = db.session.get(CourseState, 1)
+    if state is None:
+        state = CourseState(id=1)
+        db.session.add(state)
+    state.stamp = uuid.uuid4().hex
 
 
 def _sync_reading(module: Module, spec: ReadingSpec, readings: dict[str, Reading], report: SyncReport) -> None:

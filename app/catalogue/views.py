@@ -15,10 +15,12 @@ from app.catalogue.forms import MarkReadForm
 from app.catalogue.queries import live_module
 from app.catalogue.queries import live_reading
 from app.extensions import db
+from app.page_cache import serve_cached
 from app.progress.models import FeedbackRating
 from app.progress.queries import module_readings
 from app.progress.queries import modules_progress
 from app.progress.queries import reading_page
+from app.progress.queries import reading_state
 from app.progress.services import complete_reading
 from app.progress.services import give_feedback
 from app.progress.services import record_reading_view
@@ -48,25 +50,34 @@ def module(module_slug: str):
     )
 
 
-@bp.route("/<module_slug>/<reading_slug>", methods=["GET", "POST"])
+@bp.route("/<module_slug>/<reading_slug>")
 @login_required
 def reading(module_slug: str, reading_slug: str):
-    """Show a reading; a POST carries the learner's feedback on it."""
-    page = reading_page(module_slug, reading_slug, current_user.id) or abort(404)
+    """Show a reading; the page is cached per content revision and learner state."""
+    state = reading_state(module_slug, reading_slug, current_user.id) or abort(404)
+    if record_reading_view(current_user, state.reading_id, state.last_viewed_dt):
+        db.session.commit()
+    key = (state.reading_id, state.revision, state.course_stamp, state.completed_dt is not None, state.rating)
+    return serve_cached(key, lambda: _render_reading(module_slug, reading_slug, FeedbackForm(rating=state.rating)))
+
+
+@bp.route("/<module_slug>/<reading_slug>", methods=["POST"])
+@login_required
+def give_reading_feedback(module_slug: str, reading_slug: str):
+    """Store the learner's verdict on a reading, or show the page again with the form's errors."""
+    found = live_reading(module_slug, reading_slug) or abort(404)
     form = FeedbackForm()
     if form.validate_on_submit():
-        give_feedback(current_user, page.reading, FeedbackRating(form.rating.data), form.comment.data)
+        give_feedback(current_user, found, FeedbackRating(form.rating.data), form.comment.data)
         db.session.commit()
         flash(_("Merci, votre avis a été enregistré."), "success")
         return redirect(url_for(".reading", module_slug=module_slug, reading_slug=reading_slug, _anchor="avis"), code=303)
-    if not form.is_submitted() and record_reading_view(current_user, page.reading, page.progress):
-        db.session.commit()
-    if not form.is_submitted() and page.feedback is not None:
-        form.rating.data = page.feedback.rating
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "catalogue/reading.html", page=page, form=form, mark_form=MarkReadForm(), title=page.reading.title
-    ), status
+    return _render_reading(module_slug, reading_slug, form), 400
+
+
+def _render_reading(module_slug: str, reading_slug: str, form: FeedbackForm) -> str:
+    page = reading_page(module_slug, reading_slug, current_user.id) or abort(404)
+    return render_template("catalogue/reading.html", page=page, form=form, mark_form=MarkReadForm(), title=page.reading.title)
 
 
 @bp.route("/<module_slug>/<reading_slug>/lu", methods=["POST"])

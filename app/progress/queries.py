@@ -1,11 +1,15 @@
 """Read-only queries combining the course with a learner's progress; none scans the event log."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 
+from app.catalogue.models import CourseState
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.extensions import db
@@ -15,6 +19,42 @@ from app.progress.models import ReadingProgress
 from app.quizzes.models import Quiz
 
 _LIVE_READING = and_(Reading.is_archived.is_(False), Module.is_archived.is_(False))
+
+
+class ReadingState(NamedTuple):
+    """What changes between two views of the same reading page, loaded in one light query."""
+
+    reading_id: int
+    revision: int
+    course_stamp: str
+    completed_dt: datetime | None
+    last_viewed_dt: datetime | None
+    rating: str | None
+
+
+# Built once: SQLAlchemy then reuses its compiled form; it runs on the connection, without the ORM.
+_READING_STATE = (
+    select(
+        Reading.id,
+        Reading.revision,
+        func.coalesce(select(CourseState.stamp).where(CourseState.id == 1).scalar_subquery(), ""),
+        ReadingProgress.completed_dt,
+        ReadingProgress.last_viewed_dt,
+        ReadingFeedback.rating,
+    )
+    .select_from(Reading)
+    .join(Module, Module.id == Reading.module_id)
+    .outerjoin(ReadingProgress, and_(ReadingProgress.reading_id == Reading.id, ReadingProgress.user_id == bindparam("user_id")))
+    .outerjoin(ReadingFeedback, and_(ReadingFeedback.reading_id == Reading.id, ReadingFeedback.user_id == bindparam("user_id")))
+    .where(Module.slug == bindparam("module_slug"), Reading.slug == bindparam("reading_slug"), _LIVE_READING)
+)
+
+
+def reading_state(module_slug: str, reading_slug: str, user_id: int) -> ReadingState | None:
+    """Return a live reading's revision and the learner's state on it, or ``None``."""
+    params = {"module_slug": module_slug, "reading_slug": reading_slug, "user_id": user_id}
+    row = db.session.connection().execute(_READING_STATE, params).first()
+    return ReadingState(*row) if row else None
 
 
 @dataclass(frozen=True)

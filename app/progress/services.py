@@ -4,6 +4,7 @@ Services flush; the view or command that started the unit of work commits once.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from datetime import timedelta
 
 from flask import current_app
@@ -76,30 +77,30 @@ def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0) -> Non
     )
 
 
-def is_new_visit(state: ReadingProgress | None) -> bool:
+def is_new_visit(last_viewed_dt: datetime | None) -> bool:
     """Tell whether a view starts a new visit (a reload within the window is the same visit)."""
-    if state is None or state.last_viewed_dt is None:
+    if last_viewed_dt is None:
         return True
     window = timedelta(seconds=current_app.config["VIEW_EVENT_WINDOW_SECONDS"])
-    return now_utc() - state.last_viewed_dt >= window
+    return now_utc() - last_viewed_dt >= window
 
 
-def record_reading_view(user: User, reading: Reading, state: ReadingProgress | None) -> bool:
+def record_reading_view(user: User, reading_id: int, last_viewed_dt: datetime | None) -> bool:
     """Record that the learner opened a reading, once per visit.
 
-    :param state: the learner's progress row on this reading, as the page loaded it.
+    :param last_viewed_dt: when the learner last opened it, as the page loaded it.
     :return: whether anything was written.
     """
-    if not is_new_visit(state):
+    if not is_new_visit(last_viewed_dt):
         return False
     now = now_utc()
     upsert(
         ReadingProgress,
-        {"user_id": user.id, "reading_id": reading.id},
+        {"user_id": user.id, "reading_id": reading_id},
         {"first_viewed_dt": now, "last_viewed_dt": now, "view_count": 1},
         {"last_viewed_dt": now, "view_count": ReadingProgress.view_count + 1},
     )
-    record_event(user, Verb.EXPERIENCED, ObjectType.READING, reading.id)
+    record_event(user, Verb.EXPERIENCED, ObjectType.READING, reading_id)
     return True
 
 

@@ -1,8 +1,8 @@
 """create the course, progress and account tables
 
-Revision ID: f945b4d3c3b8
+Revision ID: 0acd867004ba
 Revises: 
-Create Date: 2026-11-23 19:39:22.375764
+Create Date: 2026-11-23 20:30:12.315952
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'f945b4d3c3b8'
+revision = '0acd867004ba'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -29,6 +29,11 @@ def upgrade():
     sa.CheckConstraint('end_date > start_date', name=op.f('ck_cohort_ends_after_start')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort')),
     sa.UniqueConstraint('name', name=op.f('uq_cohort_name'))
+    )
+    op.create_table('course_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('stamp', sa.String(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_course_state'))
     )
     op.create_table('diagnostic',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -338,5 +343,6 @@ def downgrade():
     op.drop_table('user')
     op.drop_table('module')
     op.drop_table('diagnostic')
+    op.drop_table('course_state')
     op.drop_table('cohort')
     # ### end Alembic commands ###
