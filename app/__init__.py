@@ -72,12 +72,11 @@ def _init_extensions(app: Flask) -> None:
 
     from app import models  # noqa: F401  (every table registered before Alembic or create_all looks)
     from app.auth.models import Role
-    from app.auth.models import User
+    from app.auth.services import load_signed_in_user
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+    def load_user(user_id: str):
+        return load_signed_in_user(int(user_id)) if user_id.isdigit() else None
 
     app.jinja_env.globals.update(Role=Role, current_locale=lambda: str(get_locale()))
 

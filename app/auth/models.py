@@ -1,7 +1,9 @@
 """User accounts and their roles."""
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -51,7 +53,50 @@ ROLE_LABELS = {
 }
 
 
-class User(UserMixin, db.Model):
+class UserRef(Protocol):
+    """Anything that names an account: the ORM :class:`User` or the request's :class:`SignedInUser`."""
+
+    id: int
+
+
+class RoleHolder:
+    """Role checks shared by the account row and the signed-in user."""
+
+    roles: int
+
+    @property
+    def role_set(self) -> Role:
+        """Return the roles as a :class:`Role` flag."""
+        return Role(self.roles)
+
+    def has_role(self, role: Role) -> bool:
+        """Tell whether the user holds ``role``."""
+        return bool(self.roles & role)
+
+
+@dataclass(frozen=True)
+class SignedInUser(RoleHolder):
+    """The person making the request, loaded with one light query (not attached to the ORM session).
+
+    Code that needs the account row itself loads :class:`User` by ``id``.
+    """
+
+    id: int
+    email: str
+    display_name: str
+    roles: int
+    is_active: bool
+
+    #: What Flask-Login asks of a user object.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Return the identifier Flask-Login keeps in the session."""
+        return str(self.id)
+
+
+class User(RoleHolder, UserMixin, db.Model):
     """A person who signs in: learner, tutor, author, admin or several of these."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,15 +115,6 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
-
-    @property
-    def role_set(self) -> Role:
-        """Return the roles as a :class:`Role` flag."""
-        return Role(self.roles)
-
-    def has_role(self, role: Role) -> bool:
-        """Tell whether the user holds ``role``."""
-        return bool(self.roles & role)
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
         """Store a salted hash of ``password``."""

@@ -1,10 +1,12 @@
 """Account operations: they flush, the caller commits."""
 
 from flask import current_app
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 
 from app.auth.models import Role
+from app.auth.models import SignedInUser
 from app.auth.models import User
 from app.clock import now_utc
 from app.extensions import db
@@ -54,3 +56,15 @@ def authenticate(email: str, password: str) -> User | None:
 def count_users() -> int:
     """Return how many accounts exist."""
     return db.session.scalar(select(func.count(User.id))) or 0
+
+
+# Built once and run on the connection: the user is loaded on every request.
+_SIGNED_IN_USER = select(User.id, User.email, User.display_name, User.roles, User.is_active).where(
+    User.id == bindparam("user_id"), User.is_active.is_(True)
+)
+
+
+def load_signed_in_user(user_id: int) -> SignedInUser | None:
+    """Return the active account ``user_id`` as the request's user, or ``None``."""
+    row = db.session.connection().execute(_SIGNED_IN_USER, {"user_id": user_id}).first()
+    return SignedInUser(*row) if row else None

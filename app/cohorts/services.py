@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.auth.models import UserRef
 from app.cohorts.models import Cohort
 from app.cohorts.models import CohortTutor
 from app.cohorts.models import Enrolment
@@ -32,7 +32,7 @@ def get_or_create_cohort(name: str, start_date: date, end_date: date) -> Cohort:
     return cohort
 
 
-def enrol(cohort: Cohort, user: User) -> None:
+def enrol(cohort: Cohort, user: UserRef) -> None:
     """Enrol ``user`` in ``cohort`` (nothing happens if already enrolled)."""
     exists = db.session.scalar(select(Enrolment.id).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id))
     if exists is None:
@@ -40,7 +40,7 @@ def enrol(cohort: Cohort, user: User) -> None:
         db.session.flush()
 
 
-def assign_tutor(cohort: Cohort, user: User) -> None:
+def assign_tutor(cohort: Cohort, user: UserRef) -> None:
     """Make ``user`` a tutor of ``cohort`` (nothing happens if already one)."""
     exists = db.session.scalar(select(CohortTutor.id).where(CohortTutor.cohort_id == cohort.id, CohortTutor.user_id == user.id))
     if exists is None:

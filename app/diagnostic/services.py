@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.auth.models import UserRef
 from app.catalogue.models import Module
 from app.catalogue.services import SyncReport
 from app.clock import now_utc
@@ -44,7 +44,7 @@ def sync_diagnostic(spec: DiagnosticSpec) -> SyncReport:
     return report
 
 
-def save_ratings(user: User, phase: Phase, ratings: dict[int, int]) -> None:
+def save_ratings(user: UserRef, phase: Phase, ratings: dict[int, int]) -> None:
     """Store the learner's ratings (1 to 5) for one phase; rating again replaces them."""
     now = now_utc()
     for statement_id, rating in ratings.items():

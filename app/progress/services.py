@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from app.auth.models import User
+from app.auth.models import UserRef
 from app.catalogue.models import Reading
 from app.clock import now_utc
 from app.cohorts.services import current_cohort_id
@@ -34,7 +34,7 @@ class Action:
     result: dict | None = None
 
 
-def record_actions(user: User, actions: list[Action], *, readings: int = 0, quizzes: int = 0) -> None:
+def record_actions(user: UserRef, actions: list[Action], *, readings: int = 0, quizzes: int = 0) -> None:
     """Append events to the log and update the learner's summary row, once for all of them.
 
     :param readings: readings newly completed by these actions.
@@ -58,7 +58,7 @@ def record_actions(user: User, actions: list[Action], *, readings: int = 0, quiz
     db.session.flush()
 
 
-def record_event(user: User, verb: Verb, object_type: ObjectType, object_id: int, result: dict | None = None, **counters) -> None:
+def record_event(user: UserRef, verb: Verb, object_type: ObjectType, object_id: int, result: dict | None = None, **counters) -> None:
     """Append one event to the log and update the learner's summary row (see :func:`record_actions`)."""
     record_actions(user, [Action(verb, object_type, object_id, result)], **counters)
 
@@ -85,7 +85,7 @@ def is_new_visit(last_viewed_dt: datetime | None) -> bool:
     return now_utc() - last_viewed_dt >= window
 
 
-def record_reading_view(user: User, reading_id: int, last_viewed_dt: datetime | None) -> bool:
+def record_reading_view(user: UserRef, reading_id: int, last_viewed_dt: datetime | None) -> bool:
     """Record that the learner opened a reading, once per visit.
 
     :param last_viewed_dt: when the learner last opened it, as the page loaded it.
@@ -104,7 +104,7 @@ def record_reading_view(user: User, reading_id: int, last_viewed_dt: datetime | 
     return True
 
 
-def complete_reading(user: User, reading: Reading) -> bool:
+def complete_reading(user: UserRef, reading: Reading) -> bool:
     """Mark a reading as read; marking it again changes nothing.
 
     :return: whether the reading was newly completed.
@@ -123,7 +123,7 @@ def complete_reading(user: User, reading: Reading) -> bool:
     return True
 
 
-def give_feedback(user: User, reading: Reading, rating: FeedbackRating, comment: str | None) -> None:
+def give_feedback(user: UserRef, reading: Reading, rating: FeedbackRating, comment: str | None) -> None:
     """Store the learner's verdict on a reading (a new verdict replaces the previous one)."""
     now = now_utc()
     comment = (comment or "").strip() or None

@@ -5,7 +5,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.models import User
+from app.auth.models import UserRef
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.catalogue.services import SyncReport
@@ -79,12 +79,12 @@ def new_attempt_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def find_attempt(user: User, token: str) -> QuizAttempt | None:
+def find_attempt(user: UserRef, token: str) -> QuizAttempt | None:
     """Return the attempt ``user`` already submitted with ``token``, if any."""
     return db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.token == token))
 
 
-def submit_attempt(user: User, quiz: Quiz, responses: dict[int, list[str]], token: str) -> tuple[QuizAttempt, bool]:
+def submit_attempt(user: UserRef, quiz: Quiz, responses: dict[int, list[str]], token: str) -> tuple[QuizAttempt, bool]:
     """Grade and store an attempt; a second submission with the same token returns the first.
 
     :param responses: chosen option keys by question id.

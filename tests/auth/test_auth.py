@@ -125,3 +125,13 @@ def test_users_create_refuses_a_taken_address(app, runner, create_user):
     result = runner.invoke(args=["users", "create", "pris@example.org", "--name", "B", "--password", "un-mot-de-passe"])
     assert result.exit_code != 0
     assert "existe déjà" in result.output
+
+
+def test_disabling_an_account_ends_its_sessions(app, client, create_user, login):
+    user = create_user()
+    login(user)
+    assert client.get("/cours/").status_code == 200
+    with app.app_context():
+        db.session.get(User, user.id).is_active = False
+        db.session.commit()
+    assert client.get("/cours/").status_code == 302
