@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     _refuse_weak_secret(app)
+    _tune_engine(app)
     _init_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -53,6 +54,14 @@ def _refuse_weak_secret(app: Flask) -> None:
             "SECRET_KEY manquante ou trop faible : définissez SECRET_KEY (ou FLASK_SECRET_KEY) "
             "avec au moins 16 caractères aléatoires avant de lancer la plateforme en production."
         )
+
+
+def _tune_engine(app: Flask) -> None:
+    """Ping pooled connections before use only on server databases (a SQLite file never drops them)."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _select_locale() -> str:
