@@ -1,0 +1,106 @@
+"""The real course, tested as data: every interview has its reading, quizzes are complete, time fits."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from app.catalogue.loader import load_course
+from app.package.loader import load_package
+from tests.conftest import ROOT
+
+#: The fifteen interviews of the report, as its table of contents spells them (for Thierry de la
+#: Vulpillières the contents page has an OCR slip, "Vulpillères"; the report's own link and the
+#: brief use "Vulpillières").
+INTERVIEWEES = {
+    "assurance": ["Norbert Girard", "Frédérique Bouvier", "Erwan Medy", "Philippe Marie-Jeanne", "Jean-Philippe Eprincharde"],
+    "education": ["Rémy Challe", "Yannick Petit", "Mathieu Nebra", "Thierry de la Vulpillières"],
+    "relation-client": ["Jérôme Allix", "Irmine Longy", "Brice Chambard", "Guillaume Aurine"],
+    "sante": ["Christian Chabrierie", "Alkéos Michail"],
+}
+MODULES = ["introduction", *INTERVIEWEES]
+CHECK_QUOTES = ROOT.parent / "shared" / "tools" / "check_quotes.py"
+QUOTE = re.compile(r"«\s*(.+?)\s*»", re.S)
+
+
+@pytest.fixture(scope="module")
+def package():
+    loaded, errors = load_package(ROOT / "course", ROOT / "quizzes")
+    assert not errors, [str(e) for e in errors]
+    return loaded
+
+
+def _module(package, slug):
+    return next(m for m in package.modules if m.slug == slug)
+
+
+def test_the_five_modules_in_order(package):
+    assert [m.slug for m in sorted(package.modules, key=lambda m: m.position)] == MODULES
+
+
+@pytest.mark.parametrize("slug", list(INTERVIEWEES))
+def test_every_interview_has_its_reading_after_the_chapter_reading(package, slug):
+    module = _module(package, slug)
+    readings = sorted(module.readings, key=lambda r: r.position)
+    assert readings[0].interviewee is None, "a sector module opens with its chapter reading"
+    assert [r.interviewee for r in readings[1:]] == INTERVIEWEES[slug]
+    assert all(r.role and r.organisation for r in readings[1:])
+
+
+def test_every_module_states_its_objectives(package):
+    for module in package.modules:
+        assert 3 <= len(module.objectives) <= 5, module.slug
+        assert module.summary.strip()
+
+
+def test_module_minutes_add_up_and_the_course_fits_four_weeks(package):
+    quizzes = {q.module_slug: q for q in package.quizzes}
+    for module in package.modules:
+        expected = sum(r.estimated_minutes for r in module.readings) + quizzes[module.slug].estimated_minutes
+        assert module.estimated_minutes == expected, module.slug
+    total = sum(m.estimated_minutes for m in package.modules)
+    # About four weeks at a few hours a week: more than an hour a week, at most three.
+    assert 4 * 60 <= total <= 4 * 180, total
+
+
+@pytest.mark.parametrize("slug", MODULES)
+def test_quizzes_mix_types_and_cover_every_reading(package, slug):
+    quiz = next(q for q in package.quizzes if q.module_slug == slug)
+    minimum = 8 if slug == "introduction" else 10
+    assert len(quiz.questions) >= minimum
+    assert {q.type for q in quiz.questions} == {"single_choice", "multiple_choice", "true_false"}
+    assert quiz.pass_mark == 70
+    own = {r.slug for r in _module(package, slug).readings}
+    linked = {q.reading_slug for q in quiz.questions}
+    assert linked <= own, "questions point to this module's readings"
+    if slug != "introduction":
+        assert linked == own, "every reading of a sector module is asked about"
+
+
+@pytest.mark.parametrize("slug", list(INTERVIEWEES))
+def test_interview_readings_follow_the_pattern(package, slug):
+    for reading in _module(package, slug).readings[1:]:
+        body = reading.body
+        words = len(re.findall(r"\w+", QUOTE.sub(" ", body)))
+        assert 550 <= words <= 1400, (reading.slug, words)
+        assert "## Ce que cela change pour vous" in body, reading.slug
+        assert '!!! retenir "À retenir"' in body, reading.slug
+        assert 2 <= len(QUOTE.findall(body)) <= 4, reading.slug
+        assert all(len(q.split()) <= 32 for q in QUOTE.findall(body)), reading.slug
+
+
+def test_self_diagnostic_statements_are_tied_to_modules(package):
+    statements = package.diagnostic.statements
+    assert 10 <= len(statements) <= 12
+    assert {s.module_slug for s in statements if s.module_slug} == set(MODULES)
+
+
+def test_quotations_match_the_report_and_nothing_is_copied():
+    result = subprocess.run([sys.executable, str(CHECK_QUOTES), str(ROOT / "course")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_course_files_parse_with_the_course_loader():
+    modules, errors = load_course(ROOT / "course")
+    assert not errors and len(modules) == len(MODULES)
