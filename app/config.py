@@ -41,7 +41,7 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     #: Where the limiter keeps its counters; use ``redis://`` when several instances run.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
 
     #: A second view of the same reading within this window is the same visit, not a new event.
     VIEW_EVENT_WINDOW_SECONDS = 1800

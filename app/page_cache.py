@@ -10,6 +10,7 @@ from collections.abc import Callable
 from threading import Lock
 
 from flask import current_app
+from flask import g
 from flask import request
 from flask import session
 from flask_babel import get_locale
@@ -55,6 +56,25 @@ def _cache() -> PageCache:
     return current_app.extensions.setdefault("page_cache", PageCache())
 
 
+def _csrf_token() -> str:
+    """Return the request's signed CSRF token, signing each session's token once per process.
+
+    Tokens do not expire here (``WTF_CSRF_TIME_LIMIT`` is None), so any signature of the session's
+    raw token is valid; reusing one saves the signing work on every cached page view.
+    """
+    raw = session.get("csrf_token")
+    if raw is None or current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return generate_csrf()
+    signed_tokens = current_app.extensions.setdefault("signed_csrf_tokens", PageCache(max_entries=10_000))
+    signed = signed_tokens.get((raw,))
+    if signed is None:
+        signed = generate_csrf()
+        signed_tokens.put((raw,), signed)
+    else:
+        g.csrf_token = signed  # where Flask-WTF keeps the request's token, so forms reuse it
+    return signed
+
+
 def _is_cacheable_request() -> bool:
     return request.method == "GET" and not request.query_string and "_flashes" not in session
 
@@ -67,7 +87,7 @@ def serve_cached(key: tuple, render: Callable[[], str]) -> str:
     """
     if not _is_cacheable_request():
         return render()
-    token = generate_csrf()
+    token = _csrf_token()
     full_key = (request.endpoint, str(get_locale()), current_user.roles, *key)
     cache = _cache()
     html = cache.get(full_key)

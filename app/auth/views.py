@@ -1,7 +1,7 @@
 """Sign in and sign out."""
 
 from flask import Blueprint
-from flask import current_app
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import request
@@ -13,25 +13,22 @@ from flask_login import logout_user
 
 from app.auth.forms import LoginForm
 from app.auth.services import authenticate
+from app.auth.throttle import allow_login_attempt
 from app.extensions import db
-from app.extensions import limiter
 from app.web import render_form
 from app.web import safe_next_url
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
-    """Show the sign-in form and sign the user in."""
+    """Show the sign-in form and sign the user in; attempts are rate limited per address."""
     default = url_for("catalogue.course_map")
     if current_user.is_authenticated:
         return redirect(default)
+    if request.method == "POST" and not allow_login_attempt(request.remote_addr or "unknown"):
+        abort(429)
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)

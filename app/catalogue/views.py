@@ -10,17 +10,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from app.auth.services import preload_signed_in_user
+from app.auth.services import session_user_id
 from app.catalogue.forms import FeedbackForm
 from app.catalogue.forms import MarkReadForm
 from app.catalogue.queries import live_module
 from app.catalogue.queries import live_reading
 from app.extensions import db
+from app.extensions import login_manager
 from app.page_cache import serve_cached
 from app.progress.models import FeedbackRating
+from app.progress.queries import ReadingState
 from app.progress.queries import module_readings
 from app.progress.queries import modules_progress
 from app.progress.queries import reading_page
 from app.progress.queries import reading_state
+from app.progress.queries import user_and_reading_state
 from app.progress.services import complete_reading
 from app.progress.services import give_feedback
 from app.progress.services import record_reading_view
@@ -51,10 +56,16 @@ def module(module_slug: str):
 
 
 @bp.route("/<module_slug>/<reading_slug>")
-@login_required
 def reading(module_slug: str, reading_slug: str):
-    """Show a reading; the page is cached per content revision and learner state."""
-    state = reading_state(module_slug, reading_slug, current_user.id) or abort(404)
+    """Show a reading; the page is cached per content revision and learner state.
+
+    The user and their state on the reading come from one query (this is the page learners load
+    most), so the view checks the sign-in itself instead of through ``login_required``.
+    """
+    state = _preload_user_and_state(module_slug, reading_slug)
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    state = state or reading_state(module_slug, reading_slug, current_user.id) or abort(404)
     if record_reading_view(current_user, state.reading_id, state.last_viewed_dt):
         db.session.commit()
     key = (state.reading_id, state.revision, state.course_stamp, state.completed_dt is not None, state.rating)
@@ -73,6 +84,16 @@ def give_reading_feedback(module_slug: str, reading_slug: str):
         flash(_("Merci, votre avis a été enregistré."), "success")
         return redirect(url_for(".reading", module_slug=module_slug, reading_slug=reading_slug, _anchor="avis"), code=303)
     return _render_reading(module_slug, reading_slug, form), 400
+
+
+def _preload_user_and_state(module_slug: str, reading_slug: str) -> ReadingState | None:
+    user_id = session_user_id()
+    found = user_and_reading_state(user_id, module_slug, reading_slug) if user_id is not None else None
+    if found is None:
+        return None
+    user, state = found
+    preload_signed_in_user(user)
+    return state
 
 
 def _render_reading(module_slug: str, reading_slug: str, form: FeedbackForm) -> str:
