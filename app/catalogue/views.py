@@ -16,11 +16,13 @@ from app.catalogue.forms import FeedbackForm
 from app.catalogue.forms import MarkReadForm
 from app.catalogue.queries import live_module
 from app.catalogue.queries import live_reading
+from app.clock import now_utc
 from app.extensions import db
 from app.extensions import login_manager
 from app.page_cache import serve_cached
 from app.progress.models import FeedbackRating
 from app.progress.queries import ReadingState
+from app.progress.queries import learner_pace
 from app.progress.queries import module_readings
 from app.progress.queries import modules_progress
 from app.progress.queries import reading_page
@@ -37,7 +39,12 @@ bp = Blueprint("catalogue", __name__, template_folder="templates")
 @login_required
 def course_map():
     """Show every module with the learner's progress."""
-    return render_template("catalogue/course_map.html", modules=modules_progress(current_user.id), title=_("Le cours"))
+    return render_template(
+        "catalogue/course_map.html",
+        modules=modules_progress(current_user.id),
+        pace=learner_pace(current_user.id, now_utc()),
+        title=_("Le cours"),
+    )
 
 
 @bp.route("/<module_slug>/")

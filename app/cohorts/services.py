@@ -11,8 +11,19 @@ from app.cohorts.models import Enrolment
 from app.extensions import db
 
 
-def current_cohort_id(user_id: int) -> int | None:
+def current_cohort(user_id: int) -> Cohort | None:
     """Return the open cohort the learner is enrolled in (the latest if several)."""
+    return db.session.scalar(
+        select(Cohort)
+        .join(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .where(Enrolment.user_id == user_id, Cohort.is_closed.is_(False))
+        .order_by(Cohort.start_date.desc())
+        .limit(1)
+    )
+
+
+def current_cohort_id(user_id: int) -> int | None:
+    """Return the id of the learner's open cohort (see :func:`current_cohort`)."""
     return db.session.scalar(
         select(Enrolment.cohort_id)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)

@@ -1,8 +1,10 @@
 """Read-only queries combining the course with a learner's progress; none scans the event log."""
 
 from dataclasses import dataclass
+from datetime import date
 from datetime import datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_
 from sqlalchemy import bindparam
@@ -16,6 +18,15 @@ from app.auth.services import SIGNED_IN_USER_COLUMNS
 from app.catalogue.models import CourseState
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
+from app.cohorts.models import Cohort
+from app.cohorts.pace import PaceItem
+from app.cohorts.pace import ScheduledItem
+from app.cohorts.pace import Standing
+from app.cohorts.pace import actual_curve
+from app.cohorts.pace import expected_curve
+from app.cohorts.pace import schedule
+from app.cohorts.pace import standing
+from app.cohorts.services import current_cohort
 from app.extensions import db
 from app.progress.models import QuizProgress
 from app.progress.models import ReadingFeedback
@@ -194,4 +205,74 @@ def module_readings(module_id: int, user_id: int) -> list[tuple[Reading, Reading
             .where(Reading.module_id == module_id, Reading.is_archived.is_(False))
             .order_by(Reading.position)
         ).all()
+    )
+
+
+@dataclass(frozen=True)
+class LearnerPace:
+    """A learner's cohort, the pace's schedule and where the learner stands today."""
+
+    cohort: Cohort
+    today: date
+    scheduled: list[ScheduledItem]
+    standing: Standing
+    expected_points: list[tuple[int, int]]
+    actual_points: list[tuple[int, int]]
+
+    @property
+    def window_days(self) -> int:
+        """Length of the cohort's window in days."""
+        return (self.cohort.end_date - self.cohort.start_date).days
+
+
+def pace_items() -> list[PaceItem]:
+    """Return the live course items in order: each module's readings, then its quiz."""
+    readings = db.session.execute(
+        select(Reading.id, Reading.title, Module.slug, Reading.slug, Reading.estimated_minutes, Module.position, Reading.position)
+        .join(Module, Module.id == Reading.module_id)
+        .where(_LIVE_READING)
+    ).all()
+    quizzes = db.session.execute(
+        select(Quiz.id, Quiz.title, Module.slug, Module.slug, Quiz.estimated_minutes, Module.position)
+        .join(Module, Module.id == Quiz.module_id)
+        .where(Quiz.is_archived.is_(False), Module.is_archived.is_(False))
+    ).all()
+    ordered = [((r[5], 0, r[6]), PaceItem("reading", *r[:5])) for r in readings]
+    ordered += [((q[5], 1, 0), PaceItem("quiz", *q[:5])) for q in quizzes]
+    return [item for _, item in sorted(ordered, key=lambda pair: pair[0])]
+
+
+def done_items(user_id: int) -> dict[tuple[str, int], datetime]:
+    """Return when the learner finished each item: readings marked read and quizzes passed."""
+    readings = db.session.execute(
+        select(ReadingProgress.reading_id, ReadingProgress.completed_dt).where(
+            ReadingProgress.user_id == user_id, ReadingProgress.completed_dt.is_not(None)
+        )
+    )
+    quizzes = db.session.execute(
+        select(QuizProgress.quiz_id, QuizProgress.passed_dt).where(QuizProgress.user_id == user_id, QuizProgress.is_passed.is_(True))
+    )
+    done = {("reading", rid): when for rid, when in readings}
+    done.update({("quiz", qid): when for qid, when in quizzes})
+    return done
+
+
+def learner_pace(user_id: int, now: datetime) -> LearnerPace | None:
+    """Return the learner's standing against their open cohort's pace, or ``None`` without cohort."""
+    cohort = current_cohort(user_id)
+    if cohort is None:
+        return None
+    zone = ZoneInfo(cohort.timezone)
+    today = now.astimezone(zone).date()
+    scheduled = schedule(pace_items(), cohort.start_date, cohort.end_date)
+    done = done_items(user_id)
+    live_done = {key: when for key, when in done.items() if any(s.item.key == key for s in scheduled)}
+    dates = [when.astimezone(zone).date() for when in live_done.values() if when is not None]
+    return LearnerPace(
+        cohort=cohort,
+        today=today,
+        scheduled=scheduled,
+        standing=standing(scheduled, set(live_done), today),
+        expected_points=expected_curve(scheduled, cohort.start_date),
+        actual_points=actual_curve(dates, cohort.start_date, min(max(today, cohort.start_date), cohort.end_date)),
     )
