@@ -115,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from app.authoring import bp as authoring_bp
     from app.catalogue import bp as catalogue_bp
     from app.cohorts import bp as cohorts_bp
+    from app.consent import bp as consent_bp
     from app.diagnostic import bp as diagnostic_bp
     from app.main import bp as main_bp
     from app.progress import bp as progress_bp
@@ -125,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(catalogue_bp, url_prefix="/cours")
     app.register_blueprint(cohorts_bp, url_prefix="/cohortes")
+    app.register_blueprint(consent_bp, url_prefix="/parametres")
     app.register_blueprint(quizzes_bp, url_prefix="/quiz")
     app.register_blueprint(progress_bp, url_prefix="/parcours")
     app.register_blueprint(diagnostic_bp, url_prefix="/autodiagnostic")

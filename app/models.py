@@ -7,6 +7,7 @@ from app.catalogue.models import Reading  # noqa: F401
 from app.cohorts.models import Cohort  # noqa: F401
 from app.cohorts.models import CohortTutor  # noqa: F401
 from app.cohorts.models import Enrolment  # noqa: F401
+from app.consent.models import ContactConsent  # noqa: F401
 from app.diagnostic.models import Diagnostic  # noqa: F401
 from app.diagnostic.models import DiagnosticAnswer  # noqa: F401
 from app.diagnostic.models import DiagnosticStatement  # noqa: F401

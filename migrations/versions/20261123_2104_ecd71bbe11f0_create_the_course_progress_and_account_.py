@@ -1,8 +1,8 @@
 """create the course, progress and account tables
 
-Revision ID: 0acd867004ba
+Revision ID: ecd71bbe11f0
 Revises: 
-Create Date: 2026-11-23 20:30:12.315952
+Create Date: 2026-11-23 21:04:31.785358
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0acd867004ba'
+revision = 'ecd71bbe11f0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -85,6 +85,17 @@ def upgrade():
     with op.batch_alter_table('cohort_tutor', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cohort_tutor_cohort_id'), ['cohort_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cohort_tutor_user_id'), ['user_id'], unique=False)
+
+    op.create_table('contact_consent',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('is_given', sa.Boolean(), nullable=False),
+    sa.Column('changed_dt', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_contact_consent_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_consent'))
+    )
+    with op.batch_alter_table('contact_consent', schema=None) as batch_op:
+        batch_op.create_index('ix_contact_consent_user_time', ['user_id', 'changed_dt'], unique=False)
 
     op.create_table('diagnostic_statement',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -335,6 +346,10 @@ def downgrade():
 
     op.drop_table('enrolment')
     op.drop_table('diagnostic_statement')
+    with op.batch_alter_table('contact_consent', schema=None) as batch_op:
+        batch_op.drop_index('ix_contact_consent_user_time')
+
+    op.drop_table('contact_consent')
     with op.batch_alter_table('cohort_tutor', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cohort_tutor_user_id'))
         batch_op.drop_index(batch_op.f('ix_cohort_tutor_cohort_id'))

@@ -1,0 +1,53 @@
+"""Consent operations and the check every contact must pass. They flush; the caller commits."""
+
+from sqlalchemy import select
+
+from app.auth.models import UserRef
+from app.clock import now_utc
+from app.consent.models import ContactConsent
+from app.extensions import db
+
+
+class ConsentRequired(PermissionError):
+    """A tutor contact or reminder was refused: the learner has not agreed to be contacted."""
+
+
+def consent_history(user_id: int) -> list[ContactConsent]:
+    """Return every change of the learner's consent, most recent first."""
+    return list(
+        db.session.scalars(
+            select(ContactConsent).where(ContactConsent.user_id == user_id).order_by(ContactConsent.changed_dt.desc(), ContactConsent.id.desc())
+        )
+    )
+
+
+def is_contactable(user_id: int) -> bool:
+    """Tell whether the learner currently agrees to be contacted (no answer means no)."""
+    latest = db.session.scalar(
+        select(ContactConsent.is_given)
+        .where(ContactConsent.user_id == user_id)
+        .order_by(ContactConsent.changed_dt.desc(), ContactConsent.id.desc())
+        .limit(1)
+    )
+    return bool(latest)
+
+
+def ensure_contactable(user_id: int) -> None:
+    """Refuse any contact with a learner who has not agreed to it.
+
+    Every service that contacts a learner (tutor contact, reminder email) calls this first, so the
+    rule holds whatever page or command asks.
+
+    :raise ConsentRequired: without current consent.
+    """
+    if not is_contactable(user_id):
+        raise ConsentRequired(f"learner {user_id} has not agreed to be contacted")
+
+
+def set_contact_consent(user: UserRef, is_given: bool) -> bool:
+    """Record the learner's choice; return whether it changed anything (a repeat is not a change)."""
+    if is_contactable(user.id) == is_given:
+        return False
+    db.session.add(ContactConsent(user_id=user.id, is_given=is_given, changed_dt=now_utc()))
+    db.session.flush()
+    return True

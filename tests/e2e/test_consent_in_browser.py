@@ -1,0 +1,24 @@
+"""The learner gives and withdraws consent to be contacted, in the browser."""
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import LEARNER
+from tests.e2e.conftest import axe_check
+from tests.e2e.conftest import choose
+from tests.e2e.conftest import sign_in
+
+
+def test_learner_gives_then_withdraws_consent(page):
+    sign_in(page, LEARNER)
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Paramètres").click()
+    expect(page.get_by_text("vous ne serez pas contacté.")).to_be_visible()
+    axe_check(page)
+    choose(page, "Oui, j'accepte d'être contacté")
+    page.get_by_role("button", name="Enregistrer mon choix").click()
+    expect(page.get_by_text("vous acceptez d'être contacté.")).to_be_visible()
+    expect(page.get_by_text("accord donné")).to_be_visible()
+    axe_check(page)
+    choose(page, "Non, je ne souhaite pas être contacté")
+    page.get_by_role("button", name="Enregistrer mon choix").click()
+    expect(page.get_by_text("vous ne serez pas contacté.")).to_be_visible()
+    expect(page.get_by_text("accord retiré")).to_be_visible()
