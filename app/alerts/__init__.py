@@ -1,0 +1,1 @@
+"""Lag alerts for tutors: the rules (here), then models, the runner and listeners (next steps)."""

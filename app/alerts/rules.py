@@ -1,0 +1,104 @@
+"""The alert rules of DESIGN.md section 5, as pure functions over a learner's facts.
+
+Each finding carries its kind and the figures behind it, so that the reason can be shown in plain
+words ("7 jours de retard : 3 éléments sur 11 faits, le rythme en attendait 8 ; dernière activité
+le 12 mars") in the reader's language. No database, no clock: the caller passes "today".
+"""
+
+import enum
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from app.cohorts.pace import Standing
+
+
+class AlertKind(enum.StrEnum):
+    """The kinds of alert, one open alert per learner and kind."""
+
+    NOT_STARTED = "not_started"
+    BEHIND = "behind"
+    AT_RISK = "at_risk"
+    STRUGGLING = "struggling"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A cohort's alert thresholds, in days (failures for ``struggling``); defaults from the brief."""
+
+    not_started_days: int = 3
+    behind_days: int = 3
+    at_risk_days: int = 7
+    inactive_days: int = 7
+    struggling_failures: int = 2
+
+
+@dataclass(frozen=True)
+class LearnerFacts:
+    """What the rules look at for one learner on one day."""
+
+    start_date: date
+    today: date
+    standing: Standing
+    last_activity: date | None
+    #: Titles of the quizzes not yet passed, with the failed attempts since the last pass.
+    quiz_failures: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule that fires, with the figures behind it."""
+
+    kind: AlertKind
+    figures: dict
+
+    def reason(self) -> str:
+        """Explain the finding in plain words, with its figures, in the current language."""
+        return _REASONS[self.kind](self.figures)
+
+
+def evaluate(facts: LearnerFacts, thresholds: Thresholds) -> list[Finding]:
+    """Return the alerts a learner's facts call for; "at risk" replaces "behind"."""
+    findings = []
+    s = facts.standing
+    unfinished = s.done < s.total
+    started = facts.last_activity is not None and facts.last_activity >= facts.start_date
+    idle_days = (facts.today - facts.last_activity).days if facts.last_activity else None
+    pace = {"days": s.days_behind, "done": s.done, "total": s.total, "expected": s.expected, "last": facts.last_activity}
+    if not started and (facts.today - facts.start_date).days >= thresholds.not_started_days:
+        findings.append(Finding(AlertKind.NOT_STARTED, {"days": (facts.today - facts.start_date).days, "start": facts.start_date}))
+    inactive = unfinished and started and idle_days is not None and idle_days >= thresholds.inactive_days
+    if s.days_behind >= thresholds.at_risk_days or inactive:
+        findings.append(Finding(AlertKind.AT_RISK, {**pace, "idle": idle_days if inactive else None}))
+    elif s.days_behind >= thresholds.behind_days:
+        findings.append(Finding(AlertKind.BEHIND, pace))
+    for title, failures in sorted(facts.quiz_failures.items()):
+        if failures >= thresholds.struggling_failures:
+            findings.append(Finding(AlertKind.STRUGGLING, {"quiz": title, "failures": failures}))
+    return findings
+
+
+def _pace_reason(figures: dict) -> str:
+    text = ngettext("%(num)d jour de retard", "%(num)d jours de retard", figures["days"])
+    text += _(" : %(done)d éléments sur %(total)d faits, le rythme en attendait %(expected)d", **figures)
+    if figures.get("idle"):
+        text += ngettext(" ; aucune activité depuis %(num)d jour", " ; aucune activité depuis %(num)d jours", figures["idle"])
+    if figures["last"]:
+        text += _(" ; dernière activité le %(date)s", date=format_date(figures["last"], "d MMMM"))
+    return text + "."
+
+
+_REASONS = {
+    AlertKind.NOT_STARTED: lambda f: _(
+        "Pas encore commencé : aucune activité depuis le début de la cohorte le %(date)s (%(days)d jours).",
+        date=format_date(f["start"], "d MMMM"),
+        days=f["days"],
+    ),
+    AlertKind.BEHIND: _pace_reason,
+    AlertKind.AT_RISK: _pace_reason,
+    AlertKind.STRUGGLING: lambda f: _("Quiz « %(quiz)s » échoué %(failures)d fois de suite.", **f),
+}
