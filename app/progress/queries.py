@@ -266,7 +266,8 @@ def learner_pace(user_id: int, now: datetime) -> LearnerPace | None:
     today = now.astimezone(zone).date()
     scheduled = schedule(pace_items(), cohort.start_date, cohort.end_date)
     done = done_items(user_id)
-    live_done = {key: when for key, when in done.items() if any(s.item.key == key for s in scheduled)}
+    live_keys = {s.item.key for s in scheduled}
+    live_done = {key: when for key, when in done.items() if key in live_keys}
     dates = [when.astimezone(zone).date() for when in live_done.values() if when is not None]
     return LearnerPace(
         cohort=cohort,
