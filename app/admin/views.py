@@ -1,13 +1,29 @@
-"""Admin pages."""
+"""Admin pages: accounts, cohorts and their members."""
 
 from flask import Blueprint
+from flask import flash
+from flask import redirect
 from flask import render_template
+from flask import request
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.admin.forms import CloseCohortForm
+from app.admin.forms import CohortForm
+from app.admin.forms import MemberForm
 from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.auth.models import User
+from app.cohorts.models import Cohort
+from app.cohorts.services import THRESHOLD_FIELDS
+from app.cohorts.services import CohortError
+from app.cohorts.services import all_cohorts
+from app.cohorts.services import assign_tutor_by_email
+from app.cohorts.services import close_cohort
+from app.cohorts.services import cohort_members
+from app.cohorts.services import create_cohort
+from app.cohorts.services import enrol_by_email
 from app.extensions import db
 
 bp = Blueprint("admin", __name__, template_folder="templates")
@@ -19,3 +35,50 @@ def home():
     """List accounts with their roles (paginated)."""
     page = db.paginate(select(User).order_by(User.email), per_page=50, max_per_page=200, error_out=False)
     return render_template("admin/home.html", page=page, title=_("Administration"))
+
+
+@bp.route("/cohortes/", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def cohorts():
+    """List cohorts and create one."""
+    form = CohortForm()
+    if form.validate_on_submit():
+        try:
+            cohort = create_cohort(form.name.data, form.start_date.data, form.end_date.data, {k: form[k].data for k in THRESHOLD_FIELDS})
+        except CohortError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Cohorte créée."), "success")
+            return redirect(url_for(".cohort", cohort_id=cohort.id), code=303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/cohorts.html", form=form, cohorts=all_cohorts(), title=_("Cohortes")), status
+
+
+@bp.route("/cohortes/<int:cohort_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def cohort(cohort_id: int):
+    """Show a cohort's members; enrol a learner, assign a tutor or close it."""
+    found = db.get_or_404(Cohort, cohort_id)
+    learner_form, tutor_form, close_form = MemberForm(prefix="learner"), MemberForm(prefix="tutor"), CloseCohortForm(prefix="close")
+    actions = (
+        (learner_form, lambda: enrol_by_email(found, learner_form.email.data), _("Apprenant inscrit.")),
+        (tutor_form, lambda: assign_tutor_by_email(found, tutor_form.email.data), _("Tuteur ajouté.")),
+        (close_form, lambda: close_cohort(found), _("Cohorte close.")),
+    )
+    for form, action, message in actions:
+        if request.method == "POST" and form.submit.name in request.form and form.validate_on_submit():
+            try:
+                action()
+            except CohortError as exc:
+                form.email.errors.append(str(exc))
+                break
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for(".cohort", cohort_id=cohort_id), code=303)
+    learners, tutors = cohort_members(cohort_id)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "admin/cohort.html", cohort=found, learners=learners, tutors=tutors, learner_form=learner_form,
+        tutor_form=tutor_form, close_form=close_form, title=found.name,
+    ), status

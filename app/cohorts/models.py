@@ -28,6 +28,13 @@ class Cohort(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     is_closed: Mapped[bool] = mapped_column(default=False)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Alert thresholds (DESIGN.md section 5): days after the start with no activity, days behind
+    #: the pace, days behind or idle for "at risk", failed attempts at one quiz for "struggling".
+    not_started_days: Mapped[int] = mapped_column(default=3)
+    behind_days: Mapped[int] = mapped_column(default=3)
+    at_risk_days: Mapped[int] = mapped_column(default=7)
+    inactive_days: Mapped[int] = mapped_column(default=7)
+    struggling_failures: Mapped[int] = mapped_column(default=2)
 
 
 class Enrolment(db.Model):

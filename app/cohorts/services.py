@@ -4,7 +4,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.auth.models import Role
+from app.auth.models import User
 from app.auth.models import UserRef
+from app.auth.services import find_user_by_email
 from app.cohorts.models import Cohort
 from app.cohorts.models import CohortTutor
 from app.cohorts.models import Enrolment
@@ -66,3 +69,72 @@ def cohorts_of_tutor(user_id: int) -> list[Cohort]:
             select(Cohort).join(CohortTutor, CohortTutor.cohort_id == Cohort.id).where(CohortTutor.user_id == user_id).order_by(Cohort.start_date.desc())
         )
     )
+
+
+class CohortError(ValueError):
+    """A cohort operation was refused; the message is meant for the admin who asked."""
+
+
+THRESHOLD_FIELDS = ("not_started_days", "behind_days", "at_risk_days", "inactive_days", "struggling_failures")
+
+
+def create_cohort(name: str, start_date: date, end_date: date, thresholds: dict[str, int]) -> Cohort:
+    """Create a cohort with its dates and alert thresholds.
+
+    :raise CohortError: if the name is taken or the dates are in the wrong order.
+    """
+    if end_date <= start_date:
+        raise CohortError("La date de fin doit suivre la date de début.")
+    if db.session.scalar(select(Cohort.id).where(Cohort.name == name.strip())) is not None:
+        raise CohortError(f"Une cohorte s'appelle déjà « {name.strip()} ».")
+    cohort = Cohort(name=name.strip(), start_date=start_date, end_date=end_date, **{k: thresholds[k] for k in THRESHOLD_FIELDS})
+    db.session.add(cohort)
+    db.session.flush()
+    return cohort
+
+
+def _account_with_role(email: str, role: Role, label: str) -> User:
+    user = find_user_by_email(email)
+    if user is None:
+        raise CohortError(f"Aucun compte pour {email.strip()}.")
+    if not user.has_role(role):
+        raise CohortError(f"{user.email} n'a pas le rôle {label}.")
+    return user
+
+
+def enrol_by_email(cohort: Cohort, email: str) -> User:
+    """Enrol the learner signed in with ``email``.
+
+    :raise CohortError: for an unknown address or an account without the learner role.
+    """
+    user = _account_with_role(email, Role.LEARNER, "apprenant")
+    enrol(cohort, user)
+    return user
+
+
+def assign_tutor_by_email(cohort: Cohort, email: str) -> User:
+    """Make the tutor signed in with ``email`` a tutor of ``cohort``.
+
+    :raise CohortError: for an unknown address or an account without the tutor role.
+    """
+    user = _account_with_role(email, Role.TUTOR, "tuteur")
+    assign_tutor(cohort, user)
+    return user
+
+
+def close_cohort(cohort: Cohort) -> None:
+    """Close a cohort: its learners no longer count it as their current cohort."""
+    cohort.is_closed = True
+    db.session.flush()
+
+
+def all_cohorts() -> list[Cohort]:
+    """Return every cohort, open ones first, newest first."""
+    return list(db.session.scalars(select(Cohort).order_by(Cohort.is_closed, Cohort.start_date.desc())))
+
+
+def cohort_members(cohort_id: int) -> tuple[list[User], list[User]]:
+    """Return a cohort's learners and tutors, by email."""
+    learners = db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(Enrolment.cohort_id == cohort_id).order_by(User.email))
+    tutors = db.session.scalars(select(User).join(CohortTutor, CohortTutor.user_id == User.id).where(CohortTutor.cohort_id == cohort_id).order_by(User.email))
+    return list(learners), list(tutors)

@@ -1,8 +1,8 @@
 """create the course, progress and account tables
 
-Revision ID: ecd71bbe11f0
+Revision ID: e47bd57f9492
 Revises: 
-Create Date: 2026-11-23 21:04:31.785358
+Create Date: 2026-11-23 21:17:46.362012
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ecd71bbe11f0'
+revision = 'e47bd57f9492'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -26,6 +26,11 @@ def upgrade():
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('is_closed', sa.Boolean(), nullable=False),
     sa.Column('created_dt', sa.DateTime(), nullable=False),
+    sa.Column('not_started_days', sa.Integer(), nullable=False),
+    sa.Column('behind_days', sa.Integer(), nullable=False),
+    sa.Column('at_risk_days', sa.Integer(), nullable=False),
+    sa.Column('inactive_days', sa.Integer(), nullable=False),
+    sa.Column('struggling_failures', sa.Integer(), nullable=False),
     sa.CheckConstraint('end_date > start_date', name=op.f('ck_cohort_ends_after_start')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort')),
     sa.UniqueConstraint('name', name=op.f('uq_cohort_name'))

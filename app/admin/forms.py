@@ -1,0 +1,54 @@
+"""Admin forms: cohorts and their members."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField
+from wtforms import EmailField
+from wtforms import IntegerField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import ValidationError
+
+
+def _days(label, default):
+    return IntegerField(label, default=default, validators=[InputRequired(_l("Indiquez un nombre.")), NumberRange(1, 60, _l("Entre 1 et 60."))])
+
+
+class CohortForm(FlaskForm):
+    """A new cohort: name, dates and alert thresholds (defaults from the design brief)."""
+
+    name = StringField(_l("Nom de la cohorte"), validators=[DataRequired(_l("Indiquez un nom.")), Length(max=120)])
+    start_date = DateField(_l("Date de début"), validators=[InputRequired(_l("Indiquez une date valide."))])
+    end_date = DateField(_l("Date de fin"), validators=[InputRequired(_l("Indiquez une date valide."))])
+    not_started_days = _days(_l("« Pas commencé » après (jours sans activité depuis le début)"), 3)
+    behind_days = _days(_l("« En retard » à partir de (jours de retard)"), 3)
+    at_risk_days = _days(_l("« À risque » à partir de (jours de retard)"), 7)
+    inactive_days = _days(_l("« À risque » aussi après (jours sans activité)"), 7)
+    struggling_failures = IntegerField(
+        _l("« En difficulté » après (échecs au même quiz)"),
+        default=2,
+        validators=[InputRequired(_l("Indiquez un nombre.")), NumberRange(1, 10, _l("Entre 1 et 10."))],
+    )
+    submit = SubmitField(_l("Créer la cohorte"))
+
+    def validate_end_date(self, field):
+        """The window must not be empty."""
+        if self.start_date.data and field.data and field.data <= self.start_date.data:
+            raise ValidationError(_l("La date de fin doit suivre la date de début."))
+
+
+class MemberForm(FlaskForm):
+    """An account to add to a cohort, by email."""
+
+    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(_l("Indiquez une adresse e-mail.")), Length(max=254)])
+    submit = SubmitField(_l("Ajouter"))
+
+
+class CloseCohortForm(FlaskForm):
+    """The "close the cohort" button."""
+
+    submit = SubmitField(_l("Clore la cohorte"))

@@ -1,0 +1,97 @@
+"""The admin creates cohorts, enrols learners, assigns tutors and closes cohorts."""
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy import select
+
+from app.auth.models import Role
+from app.cohorts.models import Cohort
+from app.cohorts.models import CohortTutor
+from app.cohorts.models import Enrolment
+from app.extensions import db
+
+VALID = {
+    "name": "Cohorte de janvier", "start_date": "2027-01-04", "end_date": "2027-02-01",
+    "not_started_days": "3", "behind_days": "3", "at_risk_days": "7", "inactive_days": "7", "struggling_failures": "2",
+}
+
+
+@pytest.fixture
+def admin(client, create_user, login):
+    user = create_user(roles=Role.ADMIN)
+    login(user)
+    return user
+
+
+def _count(app, model):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_admin_creates_a_cohort_with_thresholds(app, client, admin):
+    response = client.post("/admin/cohortes/", data={**VALID, "behind_days": "4"})
+    assert response.status_code == 303
+    with app.app_context():
+        cohort = db.session.scalar(select(Cohort))
+        assert (cohort.name, str(cohort.start_date), cohort.behind_days, cohort.at_risk_days) == ("Cohorte de janvier", "2027-01-04", 4, 7)
+    assert "Cohorte de janvier" in client.get("/admin/cohortes/").text
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"end_date": "2027-01-04"}, "La date de fin doit suivre la date de début."),
+        ({"start_date": "04/01/2027"}, 'id="start_date-error"'),
+        ({"name": ""}, "Indiquez un nom."),
+        ({"behind_days": "0"}, "Entre 1 et 60."),
+        ({"struggling_failures": "beaucoup"}, 'id="struggling_failures-error"'),
+    ],
+)
+def test_bad_cohort_form_changes_nothing(app, client, admin, changes, message):
+    response = client.post("/admin/cohortes/", data={**VALID, **changes})
+    assert response.status_code == 400
+    assert message in response.text
+    assert _count(app, Cohort) == 0
+
+
+def test_cohort_names_are_unique(app, client, admin):
+    client.post("/admin/cohortes/", data=VALID)
+    response = client.post("/admin/cohortes/", data=VALID)
+    assert response.status_code == 400 and "Une cohorte s&#39;appelle déjà" in response.text
+    assert _count(app, Cohort) == 1
+
+
+def test_enrol_assign_and_close(app, client, admin, create_user):
+    learner = create_user(email="lea@example.org")
+    tutor = create_user(roles=Role.TUTOR, email="tom@example.org")
+    client.post("/admin/cohortes/", data=VALID)
+    url = "/admin/cohortes/1"
+    assert client.post(url, data={"learner-email": learner.email, "learner-submit": "x"}).status_code == 303
+    assert client.post(url, data={"tutor-email": tutor.email, "tutor-submit": "x"}).status_code == 303
+    page = client.get(url).text
+    assert "lea@example.org" in page and "tom@example.org" in page
+    assert _count(app, Enrolment) == 1 and _count(app, CohortTutor) == 1
+    assert client.post(url, data={"close-submit": "x"}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Cohort, 1).is_closed
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"learner-email": "personne@example.org", "learner-submit": "x"}, "Aucun compte pour personne@example.org."),
+        ({"tutor-email": "lea@example.org", "tutor-submit": "x"}, "n&#39;a pas le rôle tuteur."),
+        ({"learner-email": "", "learner-submit": "x"}, "Indiquez une adresse e-mail."),
+    ],
+)
+def test_bad_member_forms_change_nothing(app, client, admin, create_user, data, message):
+    create_user(email="lea@example.org")
+    client.post("/admin/cohortes/", data=VALID)
+    response = client.post("/admin/cohortes/1", data=data)
+    assert response.status_code == 400
+    assert message in response.text
+    assert _count(app, Enrolment) == 0 and _count(app, CohortTutor) == 0
+
+
+def test_unknown_cohort_is_404(client, admin):
+    assert client.get("/admin/cohortes/999").status_code == 404
