@@ -35,7 +35,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
-    WTF_CSRF_TIME_LIMIT = None  # a learner may keep a quiz open for a long time
+    WTF_CSRF_TIME_LIMIT = None
+    #: Largest request body accepted (uploads), in bytes.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a learner may keep a quiz open for a long time
 
     #: Login attempts allowed per client address (Flask-Limiter syntax).
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"

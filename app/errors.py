@@ -15,6 +15,7 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Accès refusé"), _("Vous n'avez pas accès à cette page.")),
         404: (_("Page introuvable"), _("La page demandée n'existe pas ou a été déplacée.")),
         405: (_("Méthode non autorisée"), _("Cette action n'est pas possible sur cette page.")),
+        413: (_("Fichier trop volumineux"), _("Le fichier envoyé dépasse la taille autorisée (2 Mo).")),
         429: (_("Trop de tentatives"), _("Trop de tentatives en peu de temps. Patientez une minute avant de réessayer.")),
         500: (_("Erreur du serveur"), _("Une erreur inattendue s'est produite. L'équipe a été prévenue ; réessayez plus tard.")),
     }

@@ -2,6 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed
+from flask_wtf.file import FileField
+from flask_wtf.file import FileRequired
 from wtforms import DateField
 from wtforms import EmailField
 from wtforms import IntegerField
@@ -52,3 +55,21 @@ class CloseCohortForm(FlaskForm):
     """The "close the cohort" button."""
 
     submit = SubmitField(_l("Clore la cohorte"))
+
+
+class EnrolmentFileForm(FlaskForm):
+    """A CSV file of learners' emails, one per line."""
+
+    file = FileField(
+        _l("Fichier CSV (une adresse e-mail par ligne)"),
+        validators=[FileRequired(_l("Choisissez un fichier.")), FileAllowed(["csv", "txt"], _l("Le fichier doit être un .csv ou un .txt."))],
+    )
+    submit = SubmitField(_l("Inscrire les apprenants du fichier"))
+
+    def read_text(self) -> str | None:
+        """Return the file's text, or ``None`` (with an error on the field) if it is not UTF-8."""
+        try:
+            return self.file.data.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.file.errors.append(_l("Le fichier doit être encodé en UTF-8."))
+            return None

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.admin.forms import CloseCohortForm
 from app.admin.forms import CohortForm
+from app.admin.forms import EnrolmentFileForm
 from app.admin.forms import MemberForm
 from app.auth.decorators import role_required
 from app.auth.models import Role
@@ -24,6 +25,7 @@ from app.cohorts.services import close_cohort
 from app.cohorts.services import cohort_members
 from app.cohorts.services import create_cohort
 from app.cohorts.services import enrol_by_email
+from app.cohorts.services import enrol_from_csv
 from app.extensions import db
 
 bp = Blueprint("admin", __name__, template_folder="templates")
@@ -58,27 +60,39 @@ def cohorts():
 @bp.route("/cohortes/<int:cohort_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def cohort(cohort_id: int):
-    """Show a cohort's members; enrol a learner, assign a tutor or close it."""
+    """Show a cohort's members; enrol learners (by email or CSV file), assign a tutor or close it."""
     found = db.get_or_404(Cohort, cohort_id)
-    learner_form, tutor_form, close_form = MemberForm(prefix="learner"), MemberForm(prefix="tutor"), CloseCohortForm(prefix="close")
+    learner_form, tutor_form = MemberForm(prefix="learner"), MemberForm(prefix="tutor")
+    file_form, close_form = EnrolmentFileForm(prefix="csv"), CloseCohortForm(prefix="close")
     actions = (
-        (learner_form, lambda: enrol_by_email(found, learner_form.email.data), _("Apprenant inscrit.")),
-        (tutor_form, lambda: assign_tutor_by_email(found, tutor_form.email.data), _("Tuteur ajouté.")),
-        (close_form, lambda: close_cohort(found), _("Cohorte close.")),
+        (learner_form, learner_form.email, lambda: enrol_by_email(found, learner_form.email.data), _("Apprenant inscrit.")),
+        (tutor_form, tutor_form.email, lambda: assign_tutor_by_email(found, tutor_form.email.data), _("Tuteur ajouté.")),
+        (file_form, file_form.file, lambda: _enrol_file(found, file_form), _("Apprenants du fichier inscrits.")),
+        (close_form, close_form.submit, lambda: close_cohort(found), _("Cohorte close.")),
     )
-    for form, action, message in actions:
-        if request.method == "POST" and form.submit.name in request.form and form.validate_on_submit():
-            try:
-                action()
-            except CohortError as exc:
-                form.email.errors.append(str(exc))
-                break
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for(".cohort", cohort_id=cohort_id), code=303)
+    csv_problems = []
+    for form, error_field, action, message in actions:
+        if request.method != "POST" or form.submit.name not in request.form or not form.validate_on_submit():
+            continue
+        try:
+            action()
+        except CohortError as exc:
+            error_field.errors.append(str(exc))
+            csv_problems = getattr(exc, "problems", [])
+            break
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for(".cohort", cohort_id=cohort_id), code=303)
     learners, tutors = cohort_members(cohort_id)
     status = 400 if request.method == "POST" else 200
     return render_template(
         "admin/cohort.html", cohort=found, learners=learners, tutors=tutors, learner_form=learner_form,
-        tutor_form=tutor_form, close_form=close_form, title=found.name,
+        tutor_form=tutor_form, file_form=file_form, close_form=close_form, csv_problems=csv_problems, title=found.name,
     ), status
+
+
+def _enrol_file(cohort: Cohort, form: EnrolmentFileForm) -> None:
+    text = form.read_text()
+    if text is None:
+        raise CohortError(str(form.file.errors.pop()))
+    enrol_from_csv(cohort, text)

@@ -1,5 +1,8 @@
 """Cohort operations: they flush, the caller commits."""
 
+import csv
+import io
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -138,3 +141,65 @@ def cohort_members(cohort_id: int) -> tuple[list[User], list[User]]:
     learners = db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(Enrolment.cohort_id == cohort_id).order_by(User.email))
     tutors = db.session.scalars(select(User).join(CohortTutor, CohortTutor.user_id == User.id).where(CohortTutor.cohort_id == cohort_id).order_by(User.email))
     return list(learners), list(tutors)
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    """One bad line of an enrolment file."""
+
+    line: int
+    reason: str
+
+
+class CsvInvalid(CohortError):
+    """An enrolment file has bad lines; nobody was enrolled."""
+
+    def __init__(self, problems: list[CsvProblem]):
+        super().__init__(f"{len(problems)} ligne(s) à corriger : personne n'a été inscrit.")
+        self.problems = problems
+
+
+_HEADERS = {"email", "e-mail", "courriel", "adresse e-mail"}
+
+
+def check_enrolment_csv(text: str) -> tuple[list[User], list[CsvProblem]]:
+    """Read a CSV with one learner's email per line (first column; an optional header line).
+
+    :return: the learners to enrol and every bad line with its reason.
+    """
+    rows = []
+    for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        email = row[0].strip().lower() if row else ""
+        if email and not (line == 1 and email in _HEADERS):
+            rows.append((line, email))
+    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_([e for _, e in rows])))} if rows else {}
+    learners, problems, seen = [], [], {}
+    for line, email in rows:
+        user = users.get(email)
+        if "@" not in email:
+            problems.append(CsvProblem(line, f"adresse e-mail invalide : {email}"))
+        elif email in seen:
+            problems.append(CsvProblem(line, f"{email} figure déjà ligne {seen[email]}"))
+        elif user is None:
+            problems.append(CsvProblem(line, f"aucun compte pour {email}"))
+        elif not user.has_role(Role.LEARNER):
+            problems.append(CsvProblem(line, f"{email} n'a pas le rôle apprenant"))
+        else:
+            learners.append(user)
+        seen.setdefault(email, line)
+    if not rows:
+        problems.append(CsvProblem(1, "le fichier ne contient aucune adresse"))
+    return learners, problems
+
+
+def enrol_from_csv(cohort: Cohort, text: str) -> list[User]:
+    """Enrol every learner of the file, or nobody if any line is bad.
+
+    :raise CsvInvalid: listing every bad line.
+    """
+    learners, problems = check_enrolment_csv(text)
+    if problems:
+        raise CsvInvalid(problems)
+    for user in learners:
+        enrol(cohort, user)
+    return learners

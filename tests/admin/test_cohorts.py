@@ -95,3 +95,60 @@ def test_bad_member_forms_change_nothing(app, client, admin, create_user, data, 
 
 def test_unknown_cohort_is_404(client, admin):
     assert client.get("/admin/cohortes/999").status_code == 404
+
+
+def _upload(client, text, name="apprenants.csv"):
+    import io
+
+    data = {"csv-file": (io.BytesIO(text.encode("utf-8") if isinstance(text, str) else text), name), "csv-submit": "x"}
+    return client.post("/admin/cohortes/1", data=data, content_type="multipart/form-data")
+
+
+def test_csv_upload_enrols_every_learner(app, client, admin, create_user):
+    for name in ("ana", "bob"):
+        create_user(email=f"{name}@example.org")
+    client.post("/admin/cohortes/", data=VALID)
+    response = _upload(client, "email\nana@example.org\n\nBob@Example.org\n")
+    assert response.status_code == 303
+    assert _count(app, Enrolment) == 2
+
+
+def test_csv_with_bad_lines_enrols_nobody_and_lists_every_line(app, client, admin, create_user):
+    create_user(email="ana@example.org")
+    create_user(roles=Role.TUTOR, email="tom@example.org")
+    client.post("/admin/cohortes/", data=VALID)
+    response = _upload(client, "ana@example.org\npas-une-adresse\ninconnu@example.org\ntom@example.org\nana@example.org\n")
+    assert response.status_code == 400
+    page = response.text
+    assert "ligne 2 : adresse e-mail invalide : pas-une-adresse" in page
+    assert "ligne 3 : aucun compte pour inconnu@example.org" in page
+    assert "ligne 4 : tom@example.org n&#39;a pas le rôle apprenant" in page
+    assert "ligne 5 : ana@example.org figure déjà ligne 1" in page
+    assert _count(app, Enrolment) == 0
+    # fixed file: now it goes through
+    assert _upload(client, "ana@example.org\n").status_code == 303
+    assert _count(app, Enrolment) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("", "vide.csv", "le fichier ne contient aucune adresse"),
+        ("ana@example.org", "apprenants.xlsx", "Le fichier doit être un .csv ou un .txt."),
+        (b"\xff\xfe\x00a", "latin.csv", "Le fichier doit être encodé en UTF-8."),
+    ],
+)
+def test_bad_files_are_refused_with_a_message(app, client, admin, create_user, content, name, message):
+    create_user(email="ana@example.org")
+    client.post("/admin/cohortes/", data=VALID)
+    response = _upload(client, content, name)
+    assert response.status_code == 400
+    assert message in response.text
+    assert _count(app, Enrolment) == 0
+
+
+def test_oversized_upload_gets_a_french_413(app, client, admin):
+    client.post("/admin/cohortes/", data=VALID)
+    response = _upload(client, "a@example.org\n" * 200_000)
+    assert response.status_code == 413
+    assert "Fichier trop volumineux" in response.text

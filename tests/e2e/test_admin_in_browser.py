@@ -30,3 +30,25 @@ def test_admin_creates_a_cohort_and_enrols_a_learner(page):
     expect(page.get_by_text("Apprenant inscrit.")).to_be_visible()
     expect(page.get_by_role("heading", name="Apprenants (1)")).to_be_visible()
     axe_check(page)
+
+
+def test_admin_uploads_a_csv_with_a_bad_row_then_fixes_it(page, tmp_path):
+    sign_in(page, ADMIN, "demo-admin")
+    page.goto("/admin/cohortes/")
+    page.get_by_label("Nom de la cohorte").fill("Cohorte de mars")
+    page.get_by_label("Date de début").fill("2027-03-01")
+    page.get_by_label("Date de fin").fill("2027-03-29")
+    page.get_by_role("button", name="Créer la cohorte").click()
+    bad = tmp_path / "apprenants.csv"
+    bad.write_text("email\napprenant@demo.test\ninconnu@demo.test\n", encoding="utf-8")
+    page.get_by_label("Fichier CSV (une adresse e-mail par ligne)").set_input_files(str(bad))
+    page.get_by_role("button", name="Inscrire les apprenants du fichier").click()
+    expect(page.get_by_role("alert")).to_contain_text("ligne 3 : aucun compte pour inconnu@demo.test")
+    expect(page.get_by_role("heading", name="Apprenants (0)")).to_be_visible()
+    axe_check(page)
+    good = tmp_path / "corrige.csv"
+    good.write_text("email\napprenant@demo.test\n", encoding="utf-8")
+    page.get_by_label("Fichier CSV (une adresse e-mail par ligne)").set_input_files(str(good))
+    page.get_by_role("button", name="Inscrire les apprenants du fichier").click()
+    expect(page.get_by_text("Apprenants du fichier inscrits.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Apprenants (1)")).to_be_visible()
