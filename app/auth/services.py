@@ -4,7 +4,6 @@ from flask import current_app
 from flask import g
 from flask import session
 from sqlalchemy import bindparam
-from sqlalchemy import func
 from sqlalchemy import select
 
 from app.auth.models import Role
@@ -53,11 +52,6 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_dt = now_utc()
     db.session.flush()
     return user
-
-
-def count_users() -> int:
-    """Return how many accounts exist."""
-    return db.session.scalar(select(func.count(User.id))) or 0
 
 
 #: The columns a :class:`SignedInUser` is built from, in its field order.
