@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = None
     login_manager.login_message = None
 
+    from app import alerts  # noqa: F401  (its listeners react to learner actions)
     from app import models  # noqa: F401  (every table registered before Alembic or create_all looks)
     from app.auth.models import Role
     from app.auth.services import load_signed_in_user
@@ -137,13 +138,17 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the ``flask`` command groups."""
+    from app.alerts.cli import alerts_cli
     from app.auth.cli import users_cli
     from app.demo import demo_command
+    from app.outbox.cli import outbox_cli
     from app.package.cli import course_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(course_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(alerts_cli)
+    app.cli.add_command(outbox_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:

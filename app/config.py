@@ -49,3 +49,14 @@ class Config:
     VIEW_EVENT_WINDOW_SECONDS = 1800
     #: Timestamps of xAPI-shaped events use this IRI as the platform's home page.
     PLATFORM_HOMEPAGE = os.environ.get("PLATFORM_HOMEPAGE", "http://127.0.0.1:5000")
+
+    #: How emails leave: "smtp", or "console" (printed, for development).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Comprendre l'IA au travail <formation@localhost>")
+    #: Seconds to wait for the SMTP server.
+    MAIL_TIMEOUT = 10

@@ -25,3 +25,12 @@ diagnostic_submitted = _signals.signal(
     (statement id to rating).
     """,
 )
+
+learner_acted = _signals.signal(
+    "learner-acted",
+    doc="""A learner's actions were written to the event log (and the summary rows updated).
+
+    *sender*: the learner's id; kwargs: ``cohort_id`` (their open cohort, or ``None``) and
+    ``verbs`` (the :class:`~app.progress.models.Verb` values of the actions).
+    """,
+)

@@ -1,1 +1,3 @@
-"""Lag alerts for tutors: the rules (here), then models, the runner and listeners (next steps)."""
+"""Lag alerts for tutors: rules, the alerts themselves, the runner and the listeners."""
+
+from app.alerts import listeners  # noqa: F401  (connects to learner signals)

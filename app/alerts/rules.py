@@ -12,6 +12,7 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from app.cohorts.pace import Standing
@@ -58,7 +59,24 @@ class Finding:
 
     def reason(self) -> str:
         """Explain the finding in plain words, with its figures, in the current language."""
-        return _REASONS[self.kind](self.figures)
+        return reason_of(self.kind, self.figures)
+
+    def stored_figures(self) -> dict:
+        """Return the figures as JSON-ready values (dates as ISO strings)."""
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in self.figures.items()}
+
+
+#: Figures that hold a date (stored as ISO strings).
+_DATE_FIGURES = ("last", "start")
+
+
+def reason_of(kind: str, figures: dict) -> str:
+    """Explain an alert of ``kind`` from its figures, live or as stored (ISO dates)."""
+    values = dict(figures)
+    for key in _DATE_FIGURES:
+        if isinstance(values.get(key), str):
+            values[key] = date.fromisoformat(values[key])
+    return _REASONS[AlertKind(kind)](values)
 
 
 def evaluate(facts: LearnerFacts, thresholds: Thresholds) -> list[Finding]:
@@ -76,9 +94,9 @@ def evaluate(facts: LearnerFacts, thresholds: Thresholds) -> list[Finding]:
         findings.append(Finding(AlertKind.AT_RISK, {**pace, "idle": idle_days if inactive else None}))
     elif s.days_behind >= thresholds.behind_days:
         findings.append(Finding(AlertKind.BEHIND, pace))
-    for title, failures in sorted(facts.quiz_failures.items()):
-        if failures >= thresholds.struggling_failures:
-            findings.append(Finding(AlertKind.STRUGGLING, {"quiz": title, "failures": failures}))
+    failed = [{"quiz": title, "failures": n} for title, n in sorted(facts.quiz_failures.items()) if n >= thresholds.struggling_failures]
+    if failed:  # one alert of each kind per learner, however many quizzes
+        findings.append(Finding(AlertKind.STRUGGLING, {"quizzes": failed}))
     return findings
 
 
@@ -100,5 +118,13 @@ _REASONS = {
     ),
     AlertKind.BEHIND: _pace_reason,
     AlertKind.AT_RISK: _pace_reason,
-    AlertKind.STRUGGLING: lambda f: _("Quiz « %(quiz)s » échoué %(failures)d fois de suite.", **f),
+    AlertKind.STRUGGLING: lambda f: " ; ".join(_("Quiz « %(quiz)s » échoué %(failures)d fois de suite", **q) for q in f["quizzes"]) + ".",
+}
+
+#: Short names of the kinds, for tables and filters.
+KIND_LABELS = {
+    AlertKind.NOT_STARTED: _l("pas commencé"),
+    AlertKind.BEHIND: _l("en retard"),
+    AlertKind.AT_RISK: _l("à risque"),
+    AlertKind.STRUGGLING: _l("en difficulté"),
 }

@@ -112,6 +112,8 @@ class User(RoleHolder, UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set when an admin erased the person's identity (learning events are kept without it).
+    anonymised_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -3,6 +3,7 @@
 from datetime import date
 from datetime import datetime
 
+from sqlalchemy import JSON
 from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
@@ -35,6 +36,8 @@ class Cohort(db.Model):
     at_risk_days: Mapped[int] = mapped_column(default=7)
     inactive_days: Mapped[int] = mapped_column(default=7)
     struggling_failures: Mapped[int] = mapped_column(default=2)
+    #: Email a reminder to a learner who agreed to be contacted when an alert opens for them.
+    sends_reminders: Mapped[bool] = mapped_column(default=True)
 
 
 class Enrolment(db.Model):
@@ -56,3 +59,19 @@ class CohortTutor(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+
+
+class CohortWeek(db.Model):
+    """How far the cohort's learners had gone at the end of one of its weeks (for the pace chart).
+
+    Written by ``flask alerts run`` once a week is over, from the completion dates, so the chart of
+    past weeks never scans the progress tables again.
+    """
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), primary_key=True)
+    #: 1 for the end of the first week (``start_date + 7 days``), and so on.
+    week: Mapped[int] = mapped_column(primary_key=True)
+    learners: Mapped[int]
+    #: Items done at that date: 10th, 25th, 50th, 75th and 90th percentiles, in that order.
+    percentiles: Mapped[list] = mapped_column(JSON)
+    computed_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

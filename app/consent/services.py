@@ -1,5 +1,6 @@
 """Consent operations and the check every contact must pass. They flush; the caller commits."""
 
+from sqlalchemy import func
 from sqlalchemy import select
 
 from app.auth.models import UserRef
@@ -30,6 +31,24 @@ def is_contactable(user_id: int) -> bool:
         .limit(1)
     )
     return bool(latest)
+
+
+def current_consent():
+    """Return a subquery of every learner's current choice: ``user_id``, ``is_given`` (latest row)."""
+    ranked = select(
+        ContactConsent.user_id,
+        ContactConsent.is_given,
+        func.row_number().over(partition_by=ContactConsent.user_id, order_by=(ContactConsent.changed_dt.desc(), ContactConsent.id.desc())).label("rank"),
+    ).subquery()
+    return select(ranked.c.user_id, ranked.c.is_given).where(ranked.c.rank == 1).subquery()
+
+
+def contactable_ids(user_ids: list[int]) -> set[int]:
+    """Return which of these learners currently agree to be contacted."""
+    if not user_ids:
+        return set()
+    current = current_consent()
+    return set(db.session.scalars(select(current.c.user_id).where(current.c.user_id.in_(user_ids), current.c.is_given.is_(True))))
 
 
 def ensure_contactable(user_id: int) -> None:

@@ -13,6 +13,7 @@ from app.diagnostic.models import Diagnostic
 from app.diagnostic.services import sync_diagnostic
 from app.extensions import db
 from app.package.loader import load_package
+from app.progress.services import recount_learner_progress
 from app.quizzes.models import Quiz
 from app.quizzes.services import sync_quizzes
 
@@ -28,6 +29,8 @@ def import_package(course_dir: Path, quizzes_dir: Path) -> SyncReport:
     report = sync_modules(package.modules)
     report.merge(sync_quizzes(package.quizzes))
     report.merge(sync_diagnostic(package.diagnostic))
+    db.session.flush()
+    recount_learner_progress()  # archived or restored items change what counts as done
     return report
 
 

@@ -8,8 +8,12 @@ from datetime import datetime
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 
 from app.auth.models import UserRef
+from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.clock import now_utc
 from app.cohorts.services import current_cohort_id
@@ -19,9 +23,12 @@ from app.progress.models import FeedbackRating
 from app.progress.models import LearnerProgress
 from app.progress.models import LearningEvent
 from app.progress.models import ObjectType
+from app.progress.models import QuizProgress
 from app.progress.models import ReadingFeedback
 from app.progress.models import ReadingProgress
 from app.progress.models import Verb
+from app.quizzes.models import Quiz
+from app.signals import learner_acted
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ def record_actions(user: UserRef, actions: list[Action], *, readings: int = 0, q
     )
     touch_learner(user.id, now, readings, quizzes)
     db.session.flush()
+    learner_acted.send(user.id, cohort_id=cohort_id, verbs={a.verb for a in actions})
 
 
 def record_event(user: UserRef, verb: Verb, object_type: ObjectType, object_id: int, result: dict | None = None, **counters) -> None:
@@ -134,3 +142,27 @@ def give_feedback(user: UserRef, reading: Reading, rating: FeedbackRating, comme
         {"rating": rating.value, "comment": comment, "updated_dt": now},
     )
     record_event(user, Verb.COMMENTED, ObjectType.READING, reading.id, {"response": rating.value, "comment": comment})
+
+
+def recount_learner_progress() -> None:
+    """Recount every learner's items done against the live course (after content was archived or restored).
+
+    The counters in :class:`LearnerProgress` then match what the pace counts; progress rows on
+    archived items are kept and still reported elsewhere.
+    """
+    readings = (
+        select(func.count())
+        .select_from(ReadingProgress)
+        .join(Reading, Reading.id == ReadingProgress.reading_id)
+        .join(Module, Module.id == Reading.module_id)
+        .where(ReadingProgress.user_id == LearnerProgress.user_id, ReadingProgress.completed_dt.is_not(None), Reading.is_archived.is_(False), Module.is_archived.is_(False))
+        .scalar_subquery()
+    )
+    quizzes = (
+        select(func.count())
+        .select_from(QuizProgress)
+        .join(Quiz, Quiz.id == QuizProgress.quiz_id)
+        .where(QuizProgress.user_id == LearnerProgress.user_id, QuizProgress.is_passed.is_(True), Quiz.is_archived.is_(False))
+        .scalar_subquery()
+    )
+    db.session.execute(update(LearnerProgress).values(readings_completed=readings, quizzes_passed=quizzes))

@@ -9,6 +9,7 @@ from app.alerts.rules import AlertKind
 from app.alerts.rules import LearnerFacts
 from app.alerts.rules import Thresholds
 from app.alerts.rules import evaluate
+from app.alerts.rules import reason_of
 from app.cohorts.pace import Standing
 
 START = date(2026, 3, 2)
@@ -73,3 +74,18 @@ def test_not_started_and_struggling_reasons(app):
         assert not_started.reason() == "Pas encore commencé : aucune activité depuis le début de la cohorte le 2 mars (4 jours)."
         (struggling,) = evaluate(facts(5, last_offset=5, quiz_failures={"Quiz : santé": 3}), Thresholds())
         assert struggling.reason() == "Quiz « Quiz : santé » échoué 3 fois de suite."
+
+
+def test_several_failed_quizzes_make_one_struggling_alert(app):
+    findings = evaluate(facts(5, last_offset=5, quiz_failures={"Quiz B": 2, "Quiz A": 4, "Quiz C": 1}), Thresholds())
+    assert [f.kind for f in findings] == [AlertKind.STRUGGLING]
+    with app.test_request_context():
+        assert findings[0].reason() == "Quiz « Quiz A » échoué 4 fois de suite ; Quiz « Quiz B » échoué 2 fois de suite."
+
+
+def test_stored_figures_give_the_same_reason(app):
+    (finding,) = evaluate(facts(17, days_behind=7, done=3, total=11, expected=8, last_offset=8), Thresholds())
+    stored = finding.stored_figures()
+    assert stored["last"] == "2026-03-10"
+    with app.test_request_context():
+        assert reason_of(finding.kind, stored) == finding.reason()

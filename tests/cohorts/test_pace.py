@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from app.auth.models import User
+from app.cohorts.pace import PaceDay
 from app.cohorts.pace import PaceItem
 from app.cohorts.pace import actual_curve
 from app.cohorts.pace import expected_curve
@@ -93,3 +94,13 @@ def test_course_map_says_on_pace_after_catching_up(app, client, learner):
 
 def test_no_pace_banner_without_a_cohort(client, learner):
     assert "Votre rythme" not in client.get("/cours/").text
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 1), date(2026, 11, 10), date(2026, 11, 19), date(2026, 12, 5)])
+def test_pace_day_agrees_with_standing(today):
+    scheduled = schedule(_items(10, 10, 20), START, END)
+    day = PaceDay.build(scheduled, today)
+    for done in range(4):
+        keys = {("reading", i) for i in range(1, done + 1)}
+        full = standing(scheduled, keys, today)
+        assert (day.standing(done).days_behind, day.standing(done).expected) == (full.days_behind, full.expected)

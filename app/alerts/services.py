@@ -1,0 +1,183 @@
+"""Raise, refresh and close alerts; snooze and resolve them. They flush; the caller commits.
+
+Safe to run twice at once: on PostgreSQL each batch first takes a transaction-level advisory lock
+on its cohort, so two runners take turns and the second finds the first one's work done; on every
+engine the partial unique index allows one current alert per learner and kind, and the outbox's
+unique key one reminder per alert, whatever happens.
+"""
+
+from dataclasses import dataclass
+from dataclasses import fields
+from datetime import date
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+
+from app.alerts.models import CURRENT
+from app.alerts.models import Alert
+from app.alerts.queries import CohortDay
+from app.alerts.queries import LearnerRow
+from app.alerts.queries import quiz_failures
+from app.alerts.rules import AlertKind
+from app.alerts.rules import LearnerFacts
+from app.alerts.rules import evaluate
+from app.consent.services import contactable_ids
+from app.extensions import db
+from app.reminders.services import Recipient
+from app.reminders.services import queue_reminder
+from app.reminders.services import values_for
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+#: First key of the advisory locks taken by alert runs (the second is the cohort id).
+_LOCK_NAMESPACE = 7_401
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh changed."""
+
+    learners: int = 0
+    opened: int = 0
+    updated: int = 0
+    closed: int = 0
+    reminders: int = 0
+
+    def add(self, other: "RefreshReport") -> None:
+        """Add ``other``'s counts to this report."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+#: The automatic reminder of each kind: subject and body (placeholders as in reminders.services).
+AUTOMATIC_REMINDERS = {
+    AlertKind.NOT_STARTED: (
+        _l("Votre cours « Comprendre l'IA au travail » a commencé"),
+        _l("Bonjour {prenom},\n\nLa cohorte {cohorte} a démarré et le cours vous attend : {lien}\n"
+           "Quelques minutes par jour suffisent pour suivre le rythme conseillé jusqu'au {date_fin}.\n\nBonne découverte !"),
+    ),
+    AlertKind.BEHIND: (
+        _l("Où en êtes-vous du cours « Comprendre l'IA au travail » ?"),
+        _l("Bonjour {prenom},\n\nVous avez {retard} jours de retard sur le rythme conseillé : {faits} éléments faits sur {total}, "
+           "le rythme en attend {attendus} à ce jour.\nVous pouvez reprendre là où vous en étiez : {lien}\n\nBonne continuation !"),
+    ),
+    AlertKind.AT_RISK: (
+        _l("Nous pouvons vous aider à reprendre le cours"),
+        _l("Bonjour {prenom},\n\nVous n'avez pas avancé dans le cours depuis un moment ({faits} éléments faits sur {total}). "
+           "La cohorte {cohorte} se termine le {date_fin}.\nReprendre : {lien}\n"
+           "Si quelque chose vous bloque, répondez à ce message : votre tuteur vous recontactera."),
+    ),
+    AlertKind.STRUGGLING: (
+        _l("Un quiz vous résiste ?"),
+        _l("Bonjour {prenom},\n\nUn quiz du cours vous a posé des difficultés. Relire les lectures liées à chaque question "
+           "aide souvent ; les explications sont affichées après chaque essai.\nLe cours : {lien}\n\nBon courage !"),
+    ),
+}
+#: When several alerts open for one learner at once, only the first kind here gets a reminder.
+_REMINDER_PRIORITY = (AlertKind.AT_RISK, AlertKind.BEHIND, AlertKind.NOT_STARTED, AlertKind.STRUGGLING)
+
+
+def _lock_cohort(cohort_id: int) -> None:
+    """Make concurrent runners on PostgreSQL take turns on a cohort until this transaction ends."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(_LOCK_NAMESPACE, cohort_id)))
+
+
+def refresh_learners(day: CohortDay, rows: list[LearnerRow], now: datetime) -> RefreshReport:
+    """Evaluate the rules for these learners of one cohort and bring their alerts up to date.
+
+    Opens what fires and has no current alert, refreshes the figures of what still fires, closes
+    what no longer fires (the learner caught up), then queues the automatic reminders.
+    """
+    report = RefreshReport(learners=len(rows))
+    if not rows:
+        return report
+    _lock_cohort(day.cohort_id)
+    ids = [row.user_id for row in rows]
+    failures = quiz_failures(ids, day.thresholds.struggling_failures)
+    current = {(a.user_id, a.kind): a for a in db.session.scalars(select(Alert).where(Alert.cohort_id == day.cohort_id, Alert.user_id.in_(ids), CURRENT))}
+    fresh, seen = [], set()
+    for row in rows:
+        facts = LearnerFacts(day.start_date, day.today, day.pace.standing(row.done), day.local_date(row.last_activity_dt), failures.get(row.user_id, {}))
+        for finding in evaluate(facts, day.thresholds):
+            key, figures = (row.user_id, finding.kind.value), finding.stored_figures()
+            seen.add(key)
+            alert = current.get(key)
+            if alert is None:
+                fresh.append({"cohort_id": day.cohort_id, "user_id": row.user_id, "kind": key[1], "figures": figures, "opened_dt": now, "updated_dt": now, "is_reminder_done": False})
+            elif alert.figures != figures:
+                alert.figures, alert.updated_dt = figures, now
+                report.updated += 1
+    for key, alert in current.items():
+        if key not in seen:
+            alert.closed_dt = now
+            report.closed += 1
+    db.session.flush()
+    report.opened = _insert_alerts(fresh)
+    if day.sends_reminders:
+        report.reminders = _queue_automatic_reminders(day, {row.user_id: row for row in rows})
+    return report
+
+
+def _insert_alerts(values: list[dict]) -> int:
+    if not values:
+        return 0
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    statement = insert(Alert).values(values).on_conflict_do_nothing(index_elements=["cohort_id", "user_id", "kind"], index_where=CURRENT)
+    return len(db.session.execute(statement.returning(Alert.id)).all())  # rowcount is not portable here
+
+
+def _queue_automatic_reminders(day: CohortDay, rows: dict[int, LearnerRow]) -> int:
+    """Queue one reminder per learner with alerts not yet reminded, if the learner agreed to it."""
+    pending = db.session.scalars(
+        select(Alert).where(
+            Alert.cohort_id == day.cohort_id, Alert.user_id.in_(list(rows)), CURRENT, Alert.resolved_dt.is_(None), Alert.is_reminder_done.is_(False)
+        )
+    ).all()
+    reachable = contactable_ids(sorted({a.user_id for a in pending}))
+    by_learner: dict[int, list[Alert]] = {}
+    for alert in pending:
+        if alert.user_id in reachable:
+            by_learner.setdefault(alert.user_id, []).append(alert)
+    queued = 0
+    for user_id, alerts in by_learner.items():
+        alerts.sort(key=lambda a: _REMINDER_PRIORITY.index(AlertKind(a.kind)))
+        first, row = alerts[0], rows[user_id]
+        subject, body = AUTOMATIC_REMINDERS[AlertKind(first.kind)]
+        recipient = Recipient(user_id, row.email, values_for(row.display_name, day, day.pace.standing(row.done)))
+        queued += queue_reminder(recipient, str(subject), str(body), dedupe_key=f"alert:{first.id}", cohort_id=day.cohort_id, alert_id=first.id)
+        for alert in alerts:  # one email covers every alert open at that moment
+            alert.is_reminder_done = True
+    db.session.flush()
+    return queued
+
+
+class AlertError(ValueError):
+    """A tutor's action on an alert was refused; the message says why."""
+
+
+def snooze_alert(alert: Alert, until: date, today: date) -> None:
+    """Put an alert aside until ``until`` (it shows again that day if it still holds).
+
+    :raise AlertError: for a date that is not in the future, or an alert already closed.
+    """
+    if alert.closed_dt is not None or alert.resolved_dt is not None:
+        raise AlertError(str(_l("Cette alerte n'est plus ouverte.")))
+    if until <= today:
+        raise AlertError(str(_l("Choisissez une date postérieure à aujourd'hui.")))
+    alert.snoozed_until = until
+    db.session.flush()
+
+
+def resolve_alert(alert: Alert, tutor_id: int, now: datetime) -> None:
+    """Mark an alert as handled by a tutor; no new alert of its kind opens while its rule still holds.
+
+    :raise AlertError: for an alert already closed or resolved.
+    """
+    if alert.closed_dt is not None or alert.resolved_dt is not None:
+        raise AlertError(str(_l("Cette alerte n'est plus ouverte.")))
+    alert.resolved_dt, alert.resolved_by_id = now, tutor_id
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Reminder emails to learners: templates with placeholders, always behind the consent check."""
