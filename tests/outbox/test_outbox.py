@@ -1,0 +1,125 @@
+"""Reminders really leave: queued in the outbox, sent over SMTP once, never lost."""
+
+import signal
+import socket
+import threading
+import time
+from datetime import UTC
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.consent.services import set_contact_consent
+from app.extensions import db
+from app.outbox.models import OutboxMessage
+from app.outbox.services import queue_message
+from tests import process_runner
+from tests.outbox.conftest import free_port
+
+
+def _queue(app, n=1, recipient_id=None):
+    with app.app_context():
+        for i in range(n):
+            queue_message(dedupe_key=f"test:{i}", to_address=f"learner{i}@example.org", subject=f"Relance {i}", body="Bonjour,\n\nReprenez le cours.", recipient_id=recipient_id)
+        db.session.commit()
+
+
+def _statuses(app):
+    with app.app_context():
+        return [(m.status, m.attempts) for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+
+
+def test_a_queued_message_arrives_once(app, runner, smtp_server):
+    _queue(app)
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code == 0 and "1 envoyé(s)" in result.output
+    assert runner.invoke(args=["outbox", "send"]).output.startswith("0 envoyé(s)")
+    ((recipients, email),) = smtp_server.messages
+    assert recipients == ["learner0@example.org"]
+    assert email["Subject"] == "Relance 0" and email["To"] == "learner0@example.org"
+    assert email.get_content().startswith("Bonjour,")
+    assert email["Message-ID"].startswith("<outbox-1-")
+    assert _statuses(app) == [("sent", 1)]
+
+
+def test_queueing_the_same_cause_twice_queues_once(app):
+    _queue(app)
+    _queue(app)
+    assert len(_statuses(app)) == 1
+
+
+def test_an_unreachable_server_leaves_the_message_queued(app, runner, smtp_server):
+    _queue(app)
+    app.config["MAIL_PORT"] = free_port()  # nobody listens there
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code == 1 and "1 en échec" in result.output
+    with app.app_context():
+        message = db.session.scalar(select(OutboxMessage))
+        assert (message.status, message.attempts) == ("queued", 1) and "ConnectionRefusedError" in message.last_error
+    app.config["MAIL_PORT"] = smtp_server.port
+    assert runner.invoke(args=["outbox", "send"]).exit_code == 0
+    assert len(smtp_server.messages) == 1 and _statuses(app) == [("sent", 2)]
+
+
+def test_consent_withdrawn_after_queueing_stops_the_message(app, runner, smtp_server, create_user):
+    ref = create_user()
+    with app.app_context():
+        set_contact_consent(db.session.get(User, ref.id), True)
+        db.session.commit()
+    _queue(app, recipient_id=ref.id)
+    with app.app_context():
+        set_contact_consent(db.session.get(User, ref.id), False)
+        db.session.commit()
+    assert "1 annulé(s)" in runner.invoke(args=["outbox", "send"]).output
+    assert smtp_server.messages == [] and _statuses(app)[0][0] == "cancelled"
+
+
+def _silent_server():
+    """Accept SMTP connections and never answer (a sender talking to it hangs)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    return listener, accepted
+
+
+def test_a_sender_killed_while_sending_leaves_the_message_queued(app, database_url, smtp_server):
+    _queue(app)
+    listener, accepted = _silent_server()
+    config = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": listener.getsockname()[1], "MAIL_TIMEOUT": 60}
+    child = process_runner.start(database_url, datetime.now(UTC), "outbox", "send", config=config)
+    deadline = time.monotonic() + 30
+    while not accepted and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert accepted, "the sender never connected"
+    child.send_signal(signal.SIGKILL)  # a crash in the middle of sending
+    child.wait(timeout=10)
+    child.stdout.close()
+    child.stderr.close()
+    accepted[0][0].close()
+    listener.close()
+    assert _statuses(app) == [("queued", 0)]
+    with app.app_context():
+        assert db.session.scalar(select(OutboxMessage.claimed_dt)) is None
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 0 and len(smtp_server.messages) == 1
+
+
+def test_two_senders_at_once_send_each_message_once(app, database_url, smtp_server):
+    _queue(app, n=30)
+    config = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port}
+    children = [process_runner.start(database_url, datetime.now(UTC), "outbox", "send", config=config) for _ in range(2)]
+    outputs = [child.communicate(timeout=120) for child in children]
+    assert [child.returncode for child in children] == [0, 0], outputs
+    received = sorted(email["Subject"] for _, email in smtp_server.messages)
+    assert received == sorted(f"Relance {i}" for i in range(30))
+    assert {status for status, _ in _statuses(app)} == {"sent"}
+
+
+def test_console_backend_prints_the_message(app, runner, capfd):
+    _queue(app)
+    app.config["MAIL_BACKEND"] = "console"
+    assert runner.invoke(args=["outbox", "send"]).exit_code == 0
+    assert _statuses(app) == [("sent", 1)]
