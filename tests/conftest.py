@@ -7,6 +7,9 @@ database; the schema is created once per session and every table is emptied afte
 import os
 import re
 import shutil
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,8 +17,13 @@ from sqlalchemy import text
 
 from app import create_app
 from app.auth.models import Role
+from app.auth.models import User
 from app.auth.services import create_user as create_account
+from app.cohorts.models import Cohort
+from app.cohorts.services import enrol
+from app.cohorts.services import get_or_create_cohort
 from app.config import normalise_database_url
+from app.consent.services import set_contact_consent
 from app.extensions import db
 from app.package.services import import_package
 
@@ -174,6 +182,60 @@ def package_dir(tmp_path):
 def package_app(make_app, package_dir):
     """An app whose COURSE_DIR and QUIZZES_DIR point at the editable copy."""
     return make_app(COURSE_DIR=package_dir / "course", QUIZZES_DIR=package_dir / "quizzes")
+
+
+#: Test package: premiere (10 min), seconde (10 min), quiz (5 min). Over this 25-day window the
+#: pace expects premiere by 11 November, seconde by 21 November and the quiz on the 26th.
+START, END = date(2026, 11, 1), date(2026, 11, 26)
+
+
+class Clock:
+    """A clock the test moves; the app reads it through ``CLOCK``."""
+
+    def __init__(self):
+        self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, day: date, hour: int = 9) -> None:
+        """Move to ``day`` at ``hour`` UTC."""
+        self.now = datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock, set to the cohort's first morning."""
+    value = Clock()
+    app.config["CLOCK"] = value
+    return value
+
+
+@pytest.fixture
+def cohort(app, course, clock):
+    """Return the id of a cohort from 1 to 26 November 2026."""
+    with app.app_context():
+        cohort_id = get_or_create_cohort("Cohorte de novembre", START, END).id
+        db.session.commit()
+    return cohort_id
+
+
+@pytest.fixture
+def enrolled(app, cohort, create_user):
+    """Return a callable creating a learner enrolled in the cohort (consenting if asked)."""
+
+    def _enrolled(consent: bool = False, name: str = "Camille Martin"):
+        ref = create_user(name=name)
+        with app.app_context():
+            user = db.session.get(User, ref.id)
+            enrol(db.session.get(Cohort, cohort), user)
+            if consent:
+                set_contact_consent(user, True)
+            db.session.commit()
+        return ref
+
+    return _enrolled
+
 
 
 _skipped: list[str] = []

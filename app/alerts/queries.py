@@ -16,6 +16,7 @@ from app.cohorts.models import Cohort
 from app.cohorts.models import Enrolment
 from app.cohorts.pace import PaceDay
 from app.cohorts.pace import PaceItem
+from app.cohorts.pace import expected_curve
 from app.cohorts.pace import schedule
 from app.extensions import db
 from app.progress.models import LearnerProgress
@@ -37,6 +38,8 @@ class CohortDay:
     thresholds: Thresholds
     today: date
     pace: PaceDay
+    #: (day offset, items expected done) points of the pace, for charts.
+    expected_points: tuple[tuple[int, int], ...] = ()
 
     def local_date(self, when: datetime | None) -> date | None:
         """Return the cohort's calendar date of an instant."""
@@ -55,7 +58,10 @@ def cohort_day(cohort: Cohort, now: datetime, items: list[PaceItem] | None = Non
         inactive_days=cohort.inactive_days,
         struggling_failures=cohort.struggling_failures,
     )
-    return CohortDay(cohort.id, cohort.name, cohort.start_date, cohort.end_date, zone, cohort.sends_reminders, thresholds, today, PaceDay.build(scheduled, today))
+    return CohortDay(
+        cohort.id, cohort.name, cohort.start_date, cohort.end_date, zone, cohort.sends_reminders, thresholds, today,
+        PaceDay.build(scheduled, today), tuple(expected_curve(scheduled, cohort.start_date)),
+    )
 
 
 def open_cohorts() -> list[Cohort]:

@@ -33,13 +33,19 @@ def is_contactable(user_id: int) -> bool:
     return bool(latest)
 
 
-def current_consent():
-    """Return a subquery of every learner's current choice: ``user_id``, ``is_given`` (latest row)."""
+def current_consent(user_ids=None):
+    """Return a subquery of learners' current choice: ``user_id``, ``is_given`` (their latest row).
+
+    :param user_ids: a list or a select of ids to restrict it to (all learners if ``None``).
+    """
     ranked = select(
         ContactConsent.user_id,
         ContactConsent.is_given,
         func.row_number().over(partition_by=ContactConsent.user_id, order_by=(ContactConsent.changed_dt.desc(), ContactConsent.id.desc())).label("rank"),
-    ).subquery()
+    )
+    if user_ids is not None:
+        ranked = ranked.where(ContactConsent.user_id.in_(user_ids))
+    ranked = ranked.subquery()
     return select(ranked.c.user_id, ranked.c.is_given).where(ranked.c.rank == 1).subquery()
 
 
@@ -47,8 +53,8 @@ def contactable_ids(user_ids: list[int]) -> set[int]:
     """Return which of these learners currently agree to be contacted."""
     if not user_ids:
         return set()
-    current = current_consent()
-    return set(db.session.scalars(select(current.c.user_id).where(current.c.user_id.in_(user_ids), current.c.is_given.is_(True))))
+    current = current_consent(user_ids)
+    return set(db.session.scalars(select(current.c.user_id).where(current.c.is_given.is_(True))))
 
 
 def ensure_contactable(user_id: int) -> None:

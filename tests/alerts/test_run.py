@@ -11,8 +11,8 @@ from app.alerts.services import snooze_alert
 from app.consent.services import set_contact_consent
 from app.extensions import db
 from app.outbox.models import OutboxMessage
-from tests.alerts.conftest import act
-from tests.alerts.conftest import alerts_of
+from tests.helpers import act
+from tests.helpers import alerts_of
 
 
 def run(runner):

@@ -1,0 +1,117 @@
+"""A learner's whole record as one of their tutors sees it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app.alerts.models import Alert
+from app.auth.models import User
+from app.catalogue.models import Reading
+from app.cohorts.models import Enrolment
+from app.consent.models import ContactConsent
+from app.consent.services import consent_history
+from app.diagnostic.queries import StatementResult
+from app.diagnostic.queries import results_of
+from app.extensions import db
+from app.progress.models import LearningEvent
+from app.progress.models import ObjectType
+from app.progress.queries import ModuleProgress
+from app.progress.queries import modules_progress
+from app.quizzes.models import Question
+from app.quizzes.models import Quiz
+from app.quizzes.models import QuizAttempt
+from app.tutoring.models import Contact
+
+#: How many of the latest events the timeline shows.
+TIMELINE_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of the learner, with what it was about."""
+
+    when: datetime
+    verb: str
+    object_type: str
+    title: str
+    result: dict | None
+
+
+@dataclass(frozen=True)
+class ContactEntry:
+    """A logged contact with the tutor's name."""
+
+    contact: Contact
+    tutor_name: str
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    """Everything the learner page shows."""
+
+    user: User
+    modules: list[ModuleProgress]
+    attempts: list[QuizAttempt]
+    diagnostic: list[StatementResult]
+    timeline: list[TimelineEntry]
+    alerts: list[Alert]
+    contacts: list[ContactEntry]
+    consent: list[ContactConsent]
+
+
+def _titles(events: list[LearningEvent]) -> dict[tuple[str, int], str]:
+    """Name every object the events are about, one query per kind."""
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        wanted.setdefault(event.object_type, set()).add(event.object_id)
+    sources = {ObjectType.READING.value: (Reading.id, Reading.title), ObjectType.QUIZ.value: (Quiz.id, Quiz.title), ObjectType.QUESTION.value: (Question.id, Question.prompt)}
+    titles = {}
+    for kind, ids in wanted.items():
+        if kind in sources:
+            key, title = sources[kind]
+            titles.update({(kind, i): t for i, t in db.session.execute(select(key, title).where(key.in_(ids)))})
+    return titles
+
+
+def timeline(user_id: int, limit: int = TIMELINE_LENGTH) -> list[TimelineEntry]:
+    """Return the learner's latest events, newest first."""
+    events = db.session.scalars(
+        select(LearningEvent).where(LearningEvent.actor_id == user_id).order_by(LearningEvent.created_dt.desc(), LearningEvent.id.desc()).limit(limit)
+    ).all()
+    titles = _titles(events)
+    return [TimelineEntry(e.created_dt, e.verb, e.object_type, titles.get((e.object_type, e.object_id), ""), e.result) for e in events]
+
+
+def contacts_of(cohort_id: int, learner_id: int) -> list[ContactEntry]:
+    """Return the contacts logged with a learner in a cohort, newest first."""
+    tutor = aliased(User)
+    rows = db.session.execute(
+        select(Contact, tutor.display_name)
+        .join(tutor, tutor.id == Contact.tutor_id)
+        .where(Contact.cohort_id == cohort_id, Contact.learner_id == learner_id)
+        .order_by(Contact.contacted_dt.desc(), Contact.id.desc())
+    )
+    return [ContactEntry(contact, name) for contact, name in rows]
+
+
+def learner_record(cohort_id: int, user: User) -> LearnerRecord:
+    """Load the learner page: progress per module, attempts, diagnostic, timeline, alerts, contacts, consent."""
+    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.submitted_dt.desc())).all()
+    alerts = db.session.scalars(select(Alert).where(Alert.cohort_id == cohort_id, Alert.user_id == user.id).order_by(Alert.opened_dt.desc(), Alert.id.desc())).all()
+    return LearnerRecord(
+        user=user,
+        modules=modules_progress(user.id),
+        attempts=list(attempts),
+        diagnostic=results_of(user.id),
+        timeline=timeline(user.id),
+        alerts=list(alerts),
+        contacts=contacts_of(cohort_id, user.id),
+        consent=consent_history(user.id),
+    )
+
+
+def enrolled_learner(cohort_id: int, user_id: int) -> User | None:
+    """Return the learner if enrolled in the cohort, else ``None``."""
+    return db.session.scalar(select(User).join(Enrolment, Enrolment.user_id == User.id).where(Enrolment.cohort_id == cohort_id, User.id == user_id))
