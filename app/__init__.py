@@ -85,8 +85,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = None
     login_manager.login_message = None
 
-    from app import alerts  # noqa: F401  (its listeners react to learner actions)
     from app import models  # noqa: F401  (every table registered before Alembic or create_all looks)
+    from app.alerts import listeners  # noqa: F401  (alerts react to learner actions)
     from app.auth.models import Role
     from app.auth.services import load_signed_in_user
 

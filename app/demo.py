@@ -15,6 +15,7 @@ from app.cohorts.services import assign_tutor
 from app.cohorts.services import enrol
 from app.cohorts.services import get_or_create_cohort
 from app.contentfile import ContentInvalid
+from app.demo_progress import load_demo_learners
 from app.extensions import db
 from app.package.services import import_package
 
@@ -43,6 +44,7 @@ def load_demo() -> list[str]:
     cohort = get_or_create_cohort(DEMO_COHORT, today - timedelta(days=7), today + timedelta(days=21))
     enrol(cohort, users[Role.LEARNER])
     assign_tutor(cohort, users[Role.TUTOR])
+    created += load_demo_learners(cohort)
     return created
 
 

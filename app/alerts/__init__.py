@@ -1,3 +1,4 @@
-"""Lag alerts for tutors: rules, the alerts themselves, the runner and the listeners."""
+"""Lag alerts for tutors: rules, the alerts themselves, the runner and the listeners.
 
-from app.alerts import listeners  # noqa: F401  (connects to learner signals)
+The listeners are connected by :func:`app.create_app`, once every model is loaded.
+"""

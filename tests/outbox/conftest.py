@@ -1,38 +1,12 @@
-"""A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""
-
-import socket
-from email import message_from_bytes
-from email import policy
+"""The outbox tests talk to a real SMTP server."""
 
 import pytest
-from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    """Return a TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """Collects every message the server accepts."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
+from tests.smtp import smtp_server_for
 
 
 @pytest.fixture
 def smtp_server(app):
-    """Start an SMTP server and point the app's mail settings at it; yield its inbox."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
+    """An SMTP server on localhost the app sends to; yields its inbox."""
+    with smtp_server_for(app) as inbox:
+        yield inbox

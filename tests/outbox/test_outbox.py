@@ -15,7 +15,7 @@ from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.outbox.services import queue_message
 from tests import process_runner
-from tests.outbox.conftest import free_port
+from tests.smtp import free_port
 
 
 def _queue(app, n=1, recipient_id=None):

@@ -1,0 +1,41 @@
+"""A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""
+
+import contextlib
+import socket
+from email import message_from_bytes
+from email import policy
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """Collects every message the server accepts."""
+
+    def __init__(self):
+        self.messages = []
+        self.port = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@contextlib.contextmanager
+def smtp_server_for(app):
+    """Run an SMTP server and point ``app``'s mail settings at it; yield its inbox."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    try:
+        yield inbox
+    finally:
+        controller.stop()
