@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from app.consent import bp as consent_bp
     from app.diagnostic import bp as diagnostic_bp
     from app.main import bp as main_bp
+    from app.privacy import bp as privacy_bp
     from app.progress import bp as progress_bp
     from app.quizzes import bp as quizzes_bp
     from app.tutoring import bp as tutoring_bp
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue_bp, url_prefix="/cours")
     app.register_blueprint(cohorts_bp, url_prefix="/cohortes")
     app.register_blueprint(consent_bp, url_prefix="/parametres")
+    app.register_blueprint(privacy_bp, url_prefix="/mes-donnees")
     app.register_blueprint(quizzes_bp, url_prefix="/quiz")
     app.register_blueprint(progress_bp, url_prefix="/parcours")
     app.register_blueprint(diagnostic_bp, url_prefix="/autodiagnostic")
@@ -143,12 +145,14 @@ def register_commands(app: Flask) -> None:
     from app.demo import demo_command
     from app.outbox.cli import outbox_cli
     from app.package.cli import course_cli
+    from app.privacy.cli import events_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(course_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(alerts_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(events_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:

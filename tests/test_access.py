@@ -26,6 +26,7 @@ def _protected_get_urls(app) -> list[tuple[str, str]]:
 def test_every_route_is_covered(app):
     endpoints = {endpoint for endpoint, _ in _protected_get_urls(app)}
     assert {"tutoring.home", "authoring.home", "admin.home", "catalogue.course_map", "quizzes.take"} <= endpoints
+    assert {"admin.anonymise", "admin.reactivity", "privacy.overview", "privacy.download"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app, client, course):

@@ -1,10 +1,11 @@
-"""Admin forms: cohorts and their members."""
+"""Admin forms: cohorts and their members, the anonymisation of an account."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
+from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import EmailField
 from wtforms import IntegerField
@@ -35,6 +36,10 @@ class CohortForm(FlaskForm):
         _l("« En difficulté » après (échecs au même quiz)"),
         default=2,
         validators=[InputRequired(_l("Indiquez un nombre.")), NumberRange(1, 10, _l("Entre 1 et 10."))],
+    )
+    sends_reminders = BooleanField(
+        _l("Envoyer une relance automatique par e-mail quand une alerte s'ouvre (seulement aux apprenants qui ont accepté d'être contactés)"),
+        default=True,
     )
     submit = SubmitField(_l("Créer la cohorte"))
 
@@ -73,3 +78,13 @@ class EnrolmentFileForm(FlaskForm):
         except UnicodeDecodeError:
             self.file.errors.append(_l("Le fichier doit être encodé en UTF-8."))
             return None
+
+
+class AnonymiseForm(FlaskForm):
+    """The admin's confirmation that a learner's identity is to be erased."""
+
+    confirm = BooleanField(
+        _l("Je confirme l'anonymisation : elle est définitive."),
+        validators=[DataRequired(_l("Cochez la case pour confirmer l'anonymisation."))],
+    )
+    submit = SubmitField(_l("Anonymiser ce compte"))

@@ -1,4 +1,4 @@
-"""Admin pages: accounts, cohorts and their members."""
+"""Admin pages: accounts (and their anonymisation), cohorts and their members, tutor reactivity."""
 
 from flask import Blueprint
 from flask import flash
@@ -9,13 +9,17 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.admin.forms import AnonymiseForm
 from app.admin.forms import CloseCohortForm
 from app.admin.forms import CohortForm
 from app.admin.forms import EnrolmentFileForm
 from app.admin.forms import MemberForm
+from app.admin.queries import format_delay
+from app.admin.queries import tutor_reactivity
 from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.auth.models import User
+from app.clock import now_utc
 from app.cohorts.models import Cohort
 from app.cohorts.services import THRESHOLD_FIELDS
 from app.cohorts.services import CohortError
@@ -27,6 +31,10 @@ from app.cohorts.services import create_cohort
 from app.cohorts.services import enrol_by_email
 from app.cohorts.services import enrol_from_csv
 from app.extensions import db
+from app.privacy.queries import erasure_counts
+from app.privacy.services import AnonymisationRefused
+from app.privacy.services import anonymisation_refusal
+from app.privacy.services import anonymise_learner
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
@@ -36,7 +44,38 @@ bp = Blueprint("admin", __name__, template_folder="templates")
 def home():
     """List accounts with their roles (paginated)."""
     page = db.paginate(select(User).order_by(User.email), per_page=50, max_per_page=200, error_out=False)
-    return render_template("admin/home.html", page=page, title=_("Administration"))
+    may_anonymise = {user.id for user in page.items if anonymisation_refusal(user) is None}
+    return render_template("admin/home.html", page=page, may_anonymise=may_anonymise, title=_("Administration"))
+
+
+@bp.route("/comptes/<int:user_id>/anonymiser", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def anonymise(user_id: int):
+    """Show what anonymising a learner erases; on confirmation, erase it."""
+    account = db.get_or_404(User, user_id)
+    form = AnonymiseForm()
+    refusal = anonymisation_refusal(account)
+    if refusal is None and form.validate_on_submit():
+        try:
+            anonymise_learner(account.id, now_utc())
+        except AnonymisationRefused as exc:
+            refusal = str(exc)
+        else:
+            db.session.commit()
+            flash(_("Le compte a été anonymisé."), "success")
+            return redirect(url_for(".home"), code=303)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/anonymise.html", account=account, form=form, refusal=refusal, counts=erasure_counts(account), title=_("Anonymiser un compte")
+    ), status
+
+
+@bp.route("/reactivite")
+@role_required(Role.ADMIN)
+def reactivity():
+    """Show, per tutor, how fast the alerts of their cohorts get a first contact."""
+    now = now_utc()
+    return render_template("admin/reactivity.html", rows=tutor_reactivity(now), now=now, format_delay=format_delay, title=_("Réactivité des tuteurs"))
 
 
 @bp.route("/cohortes/", methods=["GET", "POST"])
@@ -46,7 +85,9 @@ def cohorts():
     form = CohortForm()
     if form.validate_on_submit():
         try:
-            cohort = create_cohort(form.name.data, form.start_date.data, form.end_date.data, {k: form[k].data for k in THRESHOLD_FIELDS})
+            cohort = create_cohort(
+                form.name.data, form.start_date.data, form.end_date.data, {k: form[k].data for k in THRESHOLD_FIELDS}, sends_reminders=form.sends_reminders.data
+            )
         except CohortError as exc:
             form.name.errors.append(str(exc))
         else:

@@ -81,8 +81,8 @@ class CohortError(ValueError):
 THRESHOLD_FIELDS = ("not_started_days", "behind_days", "at_risk_days", "inactive_days", "struggling_failures")
 
 
-def create_cohort(name: str, start_date: date, end_date: date, thresholds: dict[str, int]) -> Cohort:
-    """Create a cohort with its dates and alert thresholds.
+def create_cohort(name: str, start_date: date, end_date: date, thresholds: dict[str, int], *, sends_reminders: bool = True) -> Cohort:
+    """Create a cohort with its dates, alert thresholds and whether alerts send automatic reminders.
 
     :raise CohortError: if the name is taken or the dates are in the wrong order.
     """
@@ -90,7 +90,9 @@ def create_cohort(name: str, start_date: date, end_date: date, thresholds: dict[
         raise CohortError("La date de fin doit suivre la date de début.")
     if db.session.scalar(select(Cohort.id).where(Cohort.name == name.strip())) is not None:
         raise CohortError(f"Une cohorte s'appelle déjà « {name.strip()} ».")
-    cohort = Cohort(name=name.strip(), start_date=start_date, end_date=end_date, **{k: thresholds[k] for k in THRESHOLD_FIELDS})
+    cohort = Cohort(
+        name=name.strip(), start_date=start_date, end_date=end_date, sends_reminders=sends_reminders, **{k: thresholds[k] for k in THRESHOLD_FIELDS}
+    )
     db.session.add(cohort)
     db.session.flush()
     return cohort

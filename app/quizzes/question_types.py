@@ -42,6 +42,8 @@ class QuestionType:
     label = _l("Question")
     #: Keys of a ``[[questions]]`` table specific to this type.
     keys: frozenset[str] = frozenset()
+    #: The xAPI ``interactionType`` of the question's activity (exported statements).
+    xapi_interaction_type = "other"
 
     def parse(self, fields: FieldReader) -> dict:
         """Validate the type-specific part of a question table and return its stored data."""
@@ -72,6 +74,7 @@ class QuestionType:
 
 class _OptionsType(QuestionType):
     keys = frozenset({"options"})
+    xapi_interaction_type = "choice"
     min_options = 2
     max_options = 6
 
@@ -150,6 +153,7 @@ class TrueFalse(QuestionType):
     name = "true_false"
     label = _l("Vrai ou faux")
     keys = frozenset({"answer", "feedback_true", "feedback_false"})
+    xapi_interaction_type = "true-false"
 
     def parse(self, fields: FieldReader) -> dict:
         if "answer" not in fields.data:

@@ -35,6 +35,14 @@ def test_admin_creates_a_cohort_with_thresholds(app, client, admin):
         cohort = db.session.scalar(select(Cohort))
         assert (cohort.name, str(cohort.start_date), cohort.behind_days, cohort.at_risk_days) == ("Cohorte de janvier", "2027-01-04", 4, 7)
     assert "Cohorte de janvier" in client.get("/admin/cohortes/").text
+    assert not cohort.sends_reminders  # the box was not ticked
+
+
+def test_automatic_reminders_are_a_cohort_setting(app, client, admin):
+    client.post("/admin/cohortes/", data={**VALID, "sends_reminders": "y"})
+    with app.app_context():
+        assert db.session.scalar(select(Cohort.sends_reminders)) is True
+    assert 'id="sends_reminders" name="sends_reminders" type="checkbox" value="y"' in client.get("/admin/cohortes/").text
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,12 @@ def test_sort_by_name_and_search(client, tutored):
     assert _names_in_table(page) == ["Bruno Blanc"]
 
 
+def test_column_headers_sort_the_table(client, tutored):
+    page = client.get(f"/tutorat/cohortes/{tutored.cohort_id}").text
+    assert '<th scope="col" aria-sort="descending"><a href="/tutorat/cohortes/1?tri=retard&amp;ordre=asc#apprenants">Retard</a></th>'.replace("/1?", f"/{tutored.cohort_id}?") in page
+    assert f'<a href="/tutorat/cohortes/{tutored.cohort_id}?tri=nom&amp;ordre=asc#apprenants">Apprenant</a>' in page
+
+
 def test_pagination(client, tutored, monkeypatch):
     monkeypatch.setattr(views, "PER_PAGE", 2)
     first = client.get(f"/tutorat/cohortes/{tutored.cohort_id}?tri=nom&ordre=asc").text

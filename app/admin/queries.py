@@ -1,0 +1,138 @@
+"""Figures for the admin pages: tutor reactivity (time from an alert to the first contact)."""
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import and_
+from sqlalchemy import exists
+from sqlalchemy import func
+from sqlalchemy import select
+
+from app.alerts.models import Alert
+from app.auth.models import Role
+from app.auth.models import User
+from app.cohorts.models import CohortTutor
+from app.extensions import db
+from app.tutoring.models import Contact
+
+#: An alert still waits for a tutor: neither closed by itself nor resolved.
+ALERT_IS_OPEN = and_(Alert.closed_dt.is_(None), Alert.resolved_dt.is_(None))
+
+
+@dataclass(frozen=True)
+class TutorReactivity:
+    """One tutor's figures."""
+
+    tutor_id: int
+    name: str
+    cohorts: int
+    open_alerts: int
+    #: Median time from an alert's opening to this tutor's first contact with the learner, over the
+    #: alerts of their cohorts that got one; ``None`` when none did.
+    median_delay: timedelta | None
+    #: How many alerts the median is taken over.
+    answered_alerts: int
+    #: How long the oldest open alert of their cohorts has been waiting for their first contact.
+    longest_wait: timedelta | None
+    contacts: int
+
+
+def median_delay(delays: Sequence[timedelta]) -> timedelta | None:
+    """Return the median of ``delays`` (the mean of the two middle ones for an even count), ``None`` if empty."""
+    if not delays:
+        return None
+    ordered = sorted(delays)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def format_delay(delay: timedelta) -> str:
+    """Say a delay in the reader's language: minutes below an hour, hours below two days, then days."""
+    seconds = max(delay.total_seconds(), 0)
+    if seconds < 60:
+        return _("moins d'une minute")
+    if seconds < 3600:
+        minutes = int(seconds // 60)
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    hours = int(seconds / 3600 + 0.5)  # half an hour counts as one
+    if hours < 48:
+        return ngettext("%(num)d heure", "%(num)d heures", hours)
+    return _("%(days)s jours", days=format_decimal(round(seconds / 86400, 1)))
+
+
+def _name_key(name: str) -> str:
+    """Sort names the same way on every engine: accents and case ignored."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _per_tutor(query) -> dict[int, int]:
+    return dict(db.session.execute(query).tuples().all())
+
+
+#: The first contact a tutor logged with an alert's learner, in its cohort, at or after it opened.
+_CONTACT_ANSWERS_ALERT = and_(
+    Contact.tutor_id == CohortTutor.user_id,
+    Contact.learner_id == Alert.user_id,
+    Contact.cohort_id == Alert.cohort_id,
+    Contact.contacted_dt >= Alert.opened_dt,
+)
+
+
+def _delays() -> dict[int, list[timedelta]]:
+    """Return, per tutor, the delay before their first contact for every alert of their cohorts that got one."""
+    rows = db.session.execute(
+        select(CohortTutor.user_id, Alert.opened_dt, func.min(Contact.contacted_dt))
+        .join(Alert, Alert.cohort_id == CohortTutor.cohort_id)
+        .join(Contact, _CONTACT_ANSWERS_ALERT)
+        .group_by(CohortTutor.user_id, Alert.id, Alert.opened_dt)
+    )
+    delays: dict[int, list[timedelta]] = defaultdict(list)
+    for tutor_id, opened_dt, first_contact_dt in rows:
+        delays[tutor_id].append(first_contact_dt - opened_dt)
+    return delays
+
+
+def _oldest_waiting() -> dict[int, datetime]:
+    """Return, per tutor, when the oldest open alert of their cohorts with no contact from them opened."""
+    return _per_tutor(
+        select(CohortTutor.user_id, func.min(Alert.opened_dt))
+        .join(Alert, Alert.cohort_id == CohortTutor.cohort_id)
+        .where(ALERT_IS_OPEN, ~exists().where(_CONTACT_ANSWERS_ALERT))
+        .group_by(CohortTutor.user_id)
+    )
+
+
+def tutor_reactivity(now: datetime) -> list[TutorReactivity]:
+    """Return every tutor's reactivity figures, sorted by name (a handful of queries in all).
+
+    :param now: the time the waits are measured at.
+    """
+    tutors = db.session.execute(select(User.id, User.display_name).where(User.roles.bitwise_and(int(Role.TUTOR)) != 0)).all()
+    cohorts = _per_tutor(select(CohortTutor.user_id, func.count()).group_by(CohortTutor.user_id))
+    open_alerts = _per_tutor(
+        select(CohortTutor.user_id, func.count(Alert.id)).join(Alert, Alert.cohort_id == CohortTutor.cohort_id).where(ALERT_IS_OPEN).group_by(CohortTutor.user_id)
+    )
+    contacts = _per_tutor(select(Contact.tutor_id, func.count()).group_by(Contact.tutor_id))
+    delays, waiting = _delays(), _oldest_waiting()
+    rows = [
+        TutorReactivity(
+            tutor_id=tutor_id,
+            name=name,
+            cohorts=cohorts.get(tutor_id, 0),
+            open_alerts=open_alerts.get(tutor_id, 0),
+            median_delay=median_delay(delays.get(tutor_id, [])),
+            answered_alerts=len(delays.get(tutor_id, [])),
+            longest_wait=max(now - waiting[tutor_id], timedelta(0)) if tutor_id in waiting else None,
+            contacts=contacts.get(tutor_id, 0),
+        )
+        for tutor_id, name in tutors
+    ]
+    return sorted(rows, key=lambda row: (_name_key(row.name), row.tutor_id))
