@@ -2,9 +2,12 @@
 
 from app.alerts.models import Alert  # noqa: F401
 from app.auth.models import User  # noqa: F401
+from app.authoring.models import Draft  # noqa: F401
+from app.authoring.models import PackageUpload  # noqa: F401
 from app.catalogue.models import CourseState  # noqa: F401
 from app.catalogue.models import Module  # noqa: F401
 from app.catalogue.models import Reading  # noqa: F401
+from app.catalogue.revisions import Revision  # noqa: F401
 from app.cohorts.models import Cohort  # noqa: F401
 from app.cohorts.models import CohortTutor  # noqa: F401
 from app.cohorts.models import CohortWeek  # noqa: F401

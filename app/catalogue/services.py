@@ -11,6 +11,8 @@ from app.catalogue.loader import ReadingSpec
 from app.catalogue.models import CourseState
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
+from app.catalogue.revisions import ContentKind
+from app.catalogue.revisions import record_revision
 from app.clock import now_utc
 from app.extensions import db
 from app.markdown import render_markdown
@@ -34,8 +36,9 @@ class SyncReport:
 
 
 def _apply(row, values: dict, source: str, label: str, report: SyncReport, is_new: bool) -> None:
-    """Copy ``values`` onto ``row``; bump its revision only when its file changed."""
+    """Copy ``values`` onto ``row``; bump its revision only when its file changed, and keep that text."""
     changed = is_new or row.source != source or row.is_archived
+    text_changed = is_new or row.source != source
     for name, value in values.items():
         setattr(row, name, value)
     if is_new:
@@ -48,6 +51,9 @@ def _apply(row, values: dict, source: str, label: str, report: SyncReport, is_ne
         report.unchanged += 1
     row.source = source
     row.is_archived = False
+    if text_changed:
+        db.session.flush()
+        record_revision(ContentKind(type(row).__name__.lower()), row.id, row.revision, source)
 
 
 def sync_modules(specs: list[ModuleSpec]) -> SyncReport:

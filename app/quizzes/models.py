@@ -5,9 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON
 from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -51,14 +53,19 @@ class Quiz(db.Model):
         return self.module.slug
 
 
+LIVE = text("NOT is_archived")
+
+
 class Question(db.Model):
     """One question; its type names a class of the question-type registry."""
 
-    __table_args__ = (UniqueConstraint("quiz_id", "key"),)
+    #: One live question per key; a question changed after learners answered it is archived and
+    #: replaced by a new row, so past attempts keep the question as it was asked.
+    __table_args__ = (Index("uq_question_live_key", "quiz_id", "key", unique=True, sqlite_where=LIVE, postgresql_where=LIVE),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), index=True)
-    #: Identifier from the quiz file, stable across imports.
+    #: Identifier from the quiz file, stable across imports (and across versions of the question).
     key: Mapped[str] = mapped_column(String(80))
     #: Key of :data:`app.quizzes.question_types.QUESTION_TYPES`.
     type: Mapped[str] = mapped_column(String(40))

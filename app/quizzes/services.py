@@ -8,6 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.models import UserRef
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
+from app.catalogue.revisions import ContentKind
+from app.catalogue.revisions import record_revision
 from app.catalogue.services import SyncReport
 from app.clock import now_utc
 from app.extensions import db
@@ -40,6 +42,7 @@ def sync_quizzes(specs: list[QuizSpec]) -> SyncReport:
             quiz = Quiz(module_id=module.id)
             db.session.add(quiz)
         changed = is_new or quiz.source != spec.source or quiz.is_archived
+        text_changed = is_new or quiz.source != spec.source
         quiz.title, quiz.pass_mark, quiz.estimated_minutes = spec.title, spec.pass_mark, spec.estimated_minutes
         quiz.filename, quiz.source, quiz.is_archived = spec.filename, spec.source, False
         db.session.flush()
@@ -53,6 +56,8 @@ def sync_quizzes(specs: list[QuizSpec]) -> SyncReport:
             report.updated.append(f"quiz {spec.module_slug}")
         else:
             report.unchanged += 1
+        if text_changed:
+            record_revision(ContentKind.QUIZ, quiz.id, quiz.revision, spec.source)
     for module_id, quiz in quizzes.items():
         if module_id not in seen_modules and not quiz.is_archived:
             quiz.is_archived = True
@@ -62,16 +67,36 @@ def sync_quizzes(specs: list[QuizSpec]) -> SyncReport:
 
 
 def _sync_questions(quiz: Quiz, specs: list[QuestionSpec], readings: dict[str, int]) -> None:
-    existing = {q.key: q for q in db.session.scalars(select(Question).where(Question.quiz_id == quiz.id))}
+    existing = {q.key: q for q in db.session.scalars(select(Question).where(Question.quiz_id == quiz.id, Question.is_archived.is_(False)))}
+    answered = set(db.session.scalars(select(AttemptAnswer.question_id).where(AttemptAnswer.question_id.in_([q.id for q in existing.values()])).distinct()))
+    archived = {q.key: q for q in db.session.scalars(select(Question).where(Question.quiz_id == quiz.id, Question.is_archived.is_(True)).order_by(Question.id))}
     for spec in specs:
-        question = existing.pop(spec.key, None) or Question(quiz_id=quiz.id, key=spec.key)
-        question.type, question.prompt, question.explanation = spec.type, spec.prompt, spec.explanation
-        question.reading_id, question.data, question.position = readings[spec.reading_slug], spec.data, spec.position
-        question.is_archived = False
+        content = {"type": spec.type, "prompt": spec.prompt, "explanation": spec.explanation, "reading_id": readings[spec.reading_slug], "data": spec.data}
+        question = existing.pop(spec.key, None)
+        if question is not None and question.id in answered and _content_of(question) != content:
+            # Learners answered this version: keep it, archived, for their past attempts.
+            question.is_archived = True
+            db.session.flush()
+            question = None
+        if question is None:
+            question = _unchanged_archived(archived.get(spec.key), content) or Question(quiz_id=quiz.id, key=spec.key)
+        for name, value in content.items():
+            setattr(question, name, value)
+        question.position, question.is_archived = spec.position, False
         db.session.add(question)
+        db.session.flush()
     # Questions removed from the file are archived, not deleted: past answers still point to them.
     for question in existing.values():
         question.is_archived = True
+
+
+def _content_of(question: Question) -> dict:
+    return {"type": question.type, "prompt": question.prompt, "explanation": question.explanation, "reading_id": question.reading_id, "data": question.data}
+
+
+def _unchanged_archived(question: Question | None, content: dict) -> Question | None:
+    """Bring back an archived question if it comes back exactly as it was (a restore)."""
+    return question if question is not None and _content_of(question) == content else None
 
 
 def new_attempt_token() -> str:
