@@ -12,6 +12,7 @@ from app.catalogue.models import CourseState
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.catalogue.revisions import ContentKind
+from app.catalogue.revisions import RevisionOrigin
 from app.catalogue.revisions import record_revision
 from app.clock import now_utc
 from app.extensions import db
@@ -35,10 +36,22 @@ class SyncReport:
         self.unchanged += other.unchanged
 
 
-def _apply(row, values: dict, source: str, label: str, report: SyncReport, is_new: bool) -> None:
+@dataclass(frozen=True)
+class Publication:
+    """Who publishes a new text, and how (an import unless said otherwise)."""
+
+    author_id: int | None = None
+    origin: RevisionOrigin = RevisionOrigin.IMPORT
+    restored_from: int | None = None
+
+
+IMPORT = Publication()
+
+
+def _apply(row, values: dict, source: str, label: str, report: SyncReport, is_new: bool, publication: Publication = IMPORT) -> None:
     """Copy ``values`` onto ``row``; bump its revision only when its file changed, and keep that text."""
     changed = is_new or row.source != source or row.is_archived
-    text_changed = is_new or row.source != source
+    text_changed = is_new or row.source != source or row.revision == 0  # 0: created by an author, never published
     for name, value in values.items():
         setattr(row, name, value)
     if is_new:
@@ -53,7 +66,8 @@ def _apply(row, values: dict, source: str, label: str, report: SyncReport, is_ne
     row.is_archived = False
     if text_changed:
         db.session.flush()
-        record_revision(ContentKind(type(row).__name__.lower()), row.id, row.revision, source)
+        record_revision(ContentKind(type(row).__name__.lower()), row.id, row.revision, source, author_id=publication.author_id,
+                        origin=publication.origin, restored_from=publication.restored_from)
 
 
 def sync_modules(specs: list[ModuleSpec]) -> SyncReport:
@@ -91,7 +105,7 @@ def bump_course_version() -> None:
     state.stamp = uuid.uuid4().hex
 
 
-def _sync_reading(module: Module, spec: ReadingSpec, readings: dict[str, Reading], report: SyncReport) -> None:
+def _sync_reading(module: Module, spec: ReadingSpec, readings: dict[str, Reading], report: SyncReport, publication: Publication = IMPORT) -> None:
     reading = readings.get(spec.slug)
     is_new = reading is None
     if is_new:
@@ -101,7 +115,21 @@ def _sync_reading(module: Module, spec: ReadingSpec, readings: dict[str, Reading
     values["module_id"] = module.id
     if is_new or reading.source != spec.source:
         values["body_html"] = str(render_markdown(spec.body))
-    _apply(reading, values, spec.source, f"lecture {spec.slug}", report, is_new)
+    _apply(reading, values, spec.source, f"lecture {spec.slug}", report, is_new, publication)
+
+
+def publish_module(module: Module, spec: ModuleSpec, publication: Publication) -> None:
+    """Make ``spec`` (one module file's new text) the published module; flushes."""
+    _apply(module, _module_values(spec), spec.source, f"module {spec.slug}", SyncReport(), False, publication)
+    bump_course_version()
+    db.session.flush()
+
+
+def publish_reading(reading: Reading, spec: ReadingSpec, publication: Publication) -> None:
+    """Make ``spec`` (one reading file's new text) the published reading; flushes."""
+    _sync_reading(reading.module, spec, {reading.slug: reading}, SyncReport(), publication)
+    bump_course_version()
+    db.session.flush()
 
 
 def _archive_missing(rows, seen: set[str], kind: str, report: SyncReport) -> None:

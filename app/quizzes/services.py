@@ -10,7 +10,10 @@ from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.catalogue.revisions import ContentKind
 from app.catalogue.revisions import record_revision
+from app.catalogue.services import IMPORT
+from app.catalogue.services import Publication
 from app.catalogue.services import SyncReport
+from app.catalogue.services import bump_course_version
 from app.clock import now_utc
 from app.extensions import db
 from app.quizzes.loader import QuestionSpec
@@ -37,33 +40,51 @@ def sync_quizzes(specs: list[QuizSpec]) -> SyncReport:
         module = modules[spec.module_slug]
         seen_modules.add(module.id)
         quiz = quizzes.get(module.id)
-        is_new = quiz is None
-        if is_new:
+        if quiz is None:
             quiz = Quiz(module_id=module.id)
             db.session.add(quiz)
-        changed = is_new or quiz.source != spec.source or quiz.is_archived
-        text_changed = is_new or quiz.source != spec.source
-        quiz.title, quiz.pass_mark, quiz.estimated_minutes = spec.title, spec.pass_mark, spec.estimated_minutes
-        quiz.filename, quiz.source, quiz.is_archived = spec.filename, spec.source, False
-        db.session.flush()
-        if changed:
-            _sync_questions(quiz, spec.questions, readings)
-        if is_new:
-            report.created.append(f"quiz {spec.module_slug}")
-        elif changed:
-            quiz.revision += 1
-            quiz.updated_dt = now_utc()
-            report.updated.append(f"quiz {spec.module_slug}")
-        else:
-            report.unchanged += 1
-        if text_changed:
-            record_revision(ContentKind.QUIZ, quiz.id, quiz.revision, spec.source)
+        _apply_quiz(quiz, spec, readings, report)
     for module_id, quiz in quizzes.items():
         if module_id not in seen_modules and not quiz.is_archived:
             quiz.is_archived = True
             report.archived.append(f"quiz {quiz.module.slug}")
     db.session.flush()
     return report
+
+
+def _apply_quiz(quiz: Quiz, spec: QuizSpec, readings: dict[str, int], report: SyncReport, publication: Publication = IMPORT) -> None:
+    """Copy one quiz file's spec onto ``quiz`` (new or not); keep its text as a revision if it changed."""
+    is_new = quiz.id is None
+    changed = is_new or quiz.source != spec.source or quiz.is_archived
+    text_changed = is_new or quiz.source != spec.source or quiz.revision == 0  # 0: created by an author, never published
+    quiz.title, quiz.pass_mark, quiz.estimated_minutes = spec.title, spec.pass_mark, spec.estimated_minutes
+    quiz.filename, quiz.source, quiz.is_archived = spec.filename, spec.source, False
+    db.session.flush()
+    if changed:
+        _sync_questions(quiz, spec.questions, readings)
+    if is_new:
+        report.created.append(f"quiz {spec.module_slug}")
+    elif changed:
+        quiz.revision += 1
+        quiz.updated_dt = now_utc()
+        report.updated.append(f"quiz {spec.module_slug}")
+    else:
+        report.unchanged += 1
+    if text_changed:
+        db.session.flush()
+        record_revision(ContentKind.QUIZ, quiz.id, quiz.revision, spec.source, author_id=publication.author_id,
+                        origin=publication.origin, restored_from=publication.restored_from)
+
+
+def publish_quiz(quiz: Quiz, spec: QuizSpec, publication: Publication) -> None:
+    """Make ``spec`` (one quiz file's new text) the published quiz; flushes.
+
+    Every reading the questions name must exist (the caller validated them).
+    """
+    readings = {r.slug: r.id for r in db.session.scalars(select(Reading))}
+    _apply_quiz(quiz, spec, readings, SyncReport(), publication)
+    bump_course_version()
+    db.session.flush()
 
 
 def _sync_questions(quiz: Quiz, specs: list[QuestionSpec], readings: dict[str, int]) -> None:
