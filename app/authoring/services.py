@@ -45,6 +45,8 @@ class ItemKind:
     path: Callable[[object], str]
     parse: Callable[[object, str], tuple[object | None, list[ContentError]]]
     publish: Callable[[object, object, Publication], None]
+    #: Errors that forbid publishing the item now (whatever its text), if any.
+    blockers: Callable[[object], list[ContentError]] = lambda row: []
 
 
 def _parse_module(row: Module, text: str):
@@ -73,6 +75,12 @@ def _parse_quiz(row: Quiz, text: str):
     return (None, missing) if missing else (spec, [])
 
 
+def _module_blockers(row: Module) -> list[ContentError]:
+    """A module goes live only with at least one live reading (learners would find it empty)."""
+    live = db.session.scalar(select(Reading.id).where(Reading.module_id == row.id, Reading.is_archived.is_(False)).limit(1))
+    return [] if live is not None else [ContentError(_module_path(row), None, "publiez d'abord au moins une lecture de ce module")]
+
+
 def _module_path(row: Module) -> str:
     return f"course/{row.dirname}/module.toml"
 
@@ -82,7 +90,7 @@ def _reading_path(row: Reading) -> str:
 
 
 KINDS = {
-    ContentKind.MODULE: ItemKind(ContentKind.MODULE, Module, _module_path, _parse_module, publish_module),
+    ContentKind.MODULE: ItemKind(ContentKind.MODULE, Module, _module_path, _parse_module, publish_module, _module_blockers),
     ContentKind.READING: ItemKind(ContentKind.READING, Reading, _reading_path, _parse_reading, publish_reading),
     ContentKind.QUIZ: ItemKind(ContentKind.QUIZ, Quiz, lambda row: f"quizzes/{row.filename}", _parse_quiz, publish_quiz),
 }
@@ -215,6 +223,7 @@ def publish(item: Item, source: str, *, version: int, base: int, author_id: int,
     :raise EditConflict: if someone saved or published since ``version``/``base``.
     """
     spec, errors = item.kind.parse(item.row, source)
+    errors = errors or item.kind.blockers(item.row)
     if errors:
         raise ContentInvalid(errors)
     _refuse_if_stale(item, version, base)

@@ -83,3 +83,20 @@ def test_a_never_published_item_cannot_be_brought_back_from_the_archive(app, cli
         new_id = db.session.scalar(select(Module.id).where(Module.slug == "sante"))
     response = client.post(f"/edition/module/{new_id}/archiver", data={"archived": "0"}, follow_redirects=True)
     assert "jamais été publié" in response.text
+
+
+def test_a_new_module_is_published_once_it_has_a_published_reading(app, client, author):
+    client.post("/edition/modules/nouveau", data={"slug": "sante", "title": "Santé"})
+    with app.app_context():
+        new_id = db.session.scalar(select(Module.id).where(Module.slug == "sante"))
+    module_data = {"title": "Santé", "summary": "Le secteur de la santé.", "objectives": "Comprendre.", "estimated_minutes": "20",
+                   "version": "0", "base": "0", "publish": "Publier"}
+    response = client.post(f"/edition/module/{new_id}", data=module_data)
+    assert response.status_code == 400 and "publiez d&#39;abord au moins une lecture de ce module" in response.text
+    client.post(f"/edition/modules/{new_id}/lectures/nouvelle", data={"slug": "hopital", "title": "À l'hôpital"})
+    reading = reading_id(app, "hopital")
+    client.post(f"/edition/reading/{reading}", data=reading_form(title="À l'hôpital", body="## Hôpital\n\nTexte.", base="0", publish="Publier"))
+    assert client.post(f"/edition/module/{new_id}", data=module_data).status_code == 303
+    with app.app_context():
+        module = db.session.get(Module, new_id)
+        assert (module.is_archived, module.revision) == (False, 1)
