@@ -277,3 +277,30 @@ def learner_pace(user_id: int, now: datetime) -> LearnerPace | None:
         expected_points=expected_curve(scheduled, cohort.start_date),
         actual_points=actual_curve(dates, cohort.start_date, min(max(today, cohort.start_date), cohort.end_date)),
     )
+
+
+@dataclass(frozen=True)
+class ArchivedWork:
+    """Work a learner did on content since archived: kept and still reported, out of the pace."""
+
+    title: str
+    kind: str  # "reading" or "quiz"
+    done_dt: datetime | None
+
+
+def archived_work(user_id: int) -> list[ArchivedWork]:
+    """Return the archived readings the learner read and archived quizzes they passed, by date."""
+    readings = db.session.execute(
+        select(Reading.title, ReadingProgress.completed_dt)
+        .join(ReadingProgress, ReadingProgress.reading_id == Reading.id)
+        .join(Module, Module.id == Reading.module_id)
+        .where(ReadingProgress.user_id == user_id, ReadingProgress.completed_dt.is_not(None), ~_LIVE_READING)
+    ).all()
+    quizzes = db.session.execute(
+        select(Quiz.title, QuizProgress.passed_dt)
+        .join(QuizProgress, QuizProgress.quiz_id == Quiz.id)
+        .join(Module, Module.id == Quiz.module_id)
+        .where(QuizProgress.user_id == user_id, QuizProgress.is_passed.is_(True), (Quiz.is_archived.is_(True)) | (Module.is_archived.is_(True)))
+    ).all()
+    work = [ArchivedWork(t, "reading", d) for t, d in readings] + [ArchivedWork(t, "quiz", d) for t, d in quizzes]
+    return sorted(work, key=lambda w: (w.done_dt is None, w.done_dt))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from app.progress.queries import archived_work
 from app.progress.queries import modules_progress
 
 bp = Blueprint("progress", __name__, template_folder="templates")
@@ -18,4 +19,6 @@ def my_progress():
     modules = modules_progress(current_user.id)
     done = sum(m.items_done for m in modules)
     total = sum(m.items_total for m in modules)
-    return render_template("progress/my_progress.html", modules=modules, done=done, total=total, title=_("Mon parcours"))
+    return render_template(
+        "progress/my_progress.html", modules=modules, done=done, total=total, archived=archived_work(current_user.id), title=_("Mon parcours")
+    )

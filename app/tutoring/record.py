@@ -17,7 +17,9 @@ from app.diagnostic.queries import results_of
 from app.extensions import db
 from app.progress.models import LearningEvent
 from app.progress.models import ObjectType
+from app.progress.queries import ArchivedWork
 from app.progress.queries import ModuleProgress
+from app.progress.queries import archived_work
 from app.progress.queries import modules_progress
 from app.quizzes.models import Question
 from app.quizzes.models import Quiz
@@ -59,6 +61,7 @@ class LearnerRecord:
     alerts: list[Alert]
     contacts: list[ContactEntry]
     consent: list[ContactConsent]
+    archived: list[ArchivedWork]
 
 
 def _titles(events: list[LearningEvent]) -> dict[tuple[str, int], str]:
@@ -109,6 +112,7 @@ def learner_record(cohort_id: int, user: User) -> LearnerRecord:
         alerts=list(alerts),
         contacts=contacts_of(cohort_id, user.id),
         consent=consent_history(user.id),
+        archived=archived_work(user.id),
     )
 
 

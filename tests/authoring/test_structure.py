@@ -100,3 +100,13 @@ def test_a_new_module_is_published_once_it_has_a_published_reading(app, client, 
     with app.app_context():
         module = db.session.get(Module, new_id)
         assert (module.is_archived, module.revision) == (False, 1)
+
+
+def test_work_on_an_archived_reading_is_still_reported(app, client, author, create_user):
+    learner_client, learner = _learner_client(app, create_user)
+    with app.app_context():
+        complete_reading(db.session.get(User, learner.id), db.session.get(Reading, reading_id(app)))
+        db.session.commit()
+    client.post(f"/edition/reading/{reading_id(app)}/archiver", data={"archived": "1"})
+    page = learner_client.get("/parcours/").text
+    assert "Contenus retirés du cours depuis" in page and "Première lecture · lue le" in page
