@@ -12,6 +12,7 @@ from datetime import date
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
@@ -86,6 +87,17 @@ def _lock_cohort(cohort_id: int) -> None:
         db.session.execute(select(func.pg_advisory_xact_lock(_LOCK_NAMESPACE, cohort_id)))
 
 
+def _of_learners(cohort_id: int, user_ids: list[int]):
+    """Select the alerts of these learners of a cohort.
+
+    The id range repeats what the list says, so that the (cohort, learner) indexes are searched on
+    both columns whatever the planner estimates: without statistics (data just loaded), PostgreSQL
+    searched on the cohort only and filtered the list, reading every current alert of the cohort
+    for each batch of learners.
+    """
+    return and_(Alert.cohort_id == cohort_id, Alert.user_id.between(min(user_ids), max(user_ids)), Alert.user_id.in_(user_ids))
+
+
 def refresh_learners(day: CohortDay, rows: list[LearnerRow], now: datetime) -> RefreshReport:
     """Evaluate the rules for these learners of one cohort and bring their alerts up to date.
 
@@ -98,7 +110,7 @@ def refresh_learners(day: CohortDay, rows: list[LearnerRow], now: datetime) -> R
     _lock_cohort(day.cohort_id)
     ids = [row.user_id for row in rows]
     failures = quiz_failures(ids, day.thresholds.struggling_failures)
-    current = {(a.user_id, a.kind): a for a in db.session.scalars(select(Alert).where(Alert.cohort_id == day.cohort_id, Alert.user_id.in_(ids), CURRENT))}
+    current = {(a.user_id, a.kind): a for a in db.session.scalars(select(Alert).where(_of_learners(day.cohort_id, ids), CURRENT))}
     fresh, seen = [], set()
     for row in rows:
         facts = LearnerFacts(day.start_date, day.today, day.pace.standing(row.done), day.local_date(row.last_activity_dt), failures.get(row.user_id, {}))
@@ -125,16 +137,20 @@ def refresh_learners(day: CohortDay, rows: list[LearnerRow], now: datetime) -> R
 def _insert_alerts(values: list[dict]) -> int:
     if not values:
         return 0
+    # One row's statement run with every row (executemany, which SQLAlchemy sends as multi-row
+    # INSERTs): an INSERT carrying all the rows as values had thousands of parameters to compile
+    # for every batch of learners, which took longer than running it.
+    table = Alert.__table__
     insert = _INSERTS[db.session.get_bind().dialect.name]
-    statement = insert(Alert).values(values).on_conflict_do_nothing(index_elements=["cohort_id", "user_id", "kind"], index_where=CURRENT)
-    return len(db.session.execute(statement.returning(Alert.id)).all())  # rowcount is not portable here
+    statement = insert(table).on_conflict_do_nothing(index_elements=["cohort_id", "user_id", "kind"], index_where=CURRENT).returning(table.c.id)
+    return len(db.session.execute(statement, values).all())  # rowcount is not portable here
 
 
 def _queue_automatic_reminders(day: CohortDay, rows: dict[int, LearnerRow]) -> int:
     """Queue one reminder per learner with alerts not yet reminded, if the learner agreed to it."""
     pending = db.session.scalars(
         select(Alert).where(
-            Alert.cohort_id == day.cohort_id, Alert.user_id.in_(list(rows)), CURRENT, Alert.resolved_dt.is_(None), Alert.is_reminder_done.is_(False)
+            _of_learners(day.cohort_id, list(rows)), CURRENT, Alert.resolved_dt.is_(None), Alert.is_reminder_done.is_(False)
         )
     ).all()
     reachable = contactable_ids(sorted({a.user_id for a in pending}))
@@ -143,14 +159,17 @@ def _queue_automatic_reminders(day: CohortDay, rows: dict[int, LearnerRow]) -> i
         if alert.user_id in reachable:
             by_learner.setdefault(alert.user_id, []).append(alert)
     queued = 0
-    for user_id, alerts in by_learner.items():
-        alerts.sort(key=lambda a: _REMINDER_PRIORITY.index(AlertKind(a.kind)))
-        first, row = alerts[0], rows[user_id]
-        subject, body = AUTOMATIC_REMINDERS[AlertKind(first.kind)]
-        recipient = Recipient(user_id, row.email, values_for(row.display_name, day, day.pace.standing(row.done)))
-        queued += queue_reminder(recipient, str(subject), str(body), dedupe_key=f"alert:{first.id}", cohort_id=day.cohort_id, alert_id=first.id)
-        for alert in alerts:  # one email covers every alert open at that moment
-            alert.is_reminder_done = True
+    # The alerts marked below are written by the one flush at the end (UPDATEs sent together),
+    # not one by one before each reminder's consent check.
+    with db.session.no_autoflush:
+        for user_id, alerts in by_learner.items():
+            alerts.sort(key=lambda a: _REMINDER_PRIORITY.index(AlertKind(a.kind)))
+            first, row = alerts[0], rows[user_id]
+            subject, body = AUTOMATIC_REMINDERS[AlertKind(first.kind)]
+            recipient = Recipient(user_id, row.email, values_for(row.display_name, day, day.pace.standing(row.done)))
+            queued += queue_reminder(recipient, str(subject), str(body), dedupe_key=f"alert:{first.id}", cohort_id=day.cohort_id, alert_id=first.id)
+            for alert in alerts:  # one email covers every alert open at that moment
+                alert.is_reminder_done = True
     db.session.flush()
     return queued
 
