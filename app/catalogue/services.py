@@ -70,7 +70,7 @@ def _apply(row, values: dict, source: str, label: str, report: SyncReport, is_ne
                         origin=publication.origin, restored_from=publication.restored_from)
 
 
-def sync_modules(specs: list[ModuleSpec]) -> SyncReport:
+def sync_modules(specs: list[ModuleSpec], publication: Publication = IMPORT) -> SyncReport:
     """Upsert modules and readings by slug; archive those no longer in the package.
 
     Rows are never deleted, so learner progress attached to them survives every import.
@@ -84,10 +84,10 @@ def sync_modules(specs: list[ModuleSpec]) -> SyncReport:
         if is_new:
             module = Module(slug=spec.slug)
             db.session.add(module)
-        _apply(module, _module_values(spec), spec.source, f"module {spec.slug}", report, is_new)
+        _apply(module, _module_values(spec), spec.source, f"module {spec.slug}", report, is_new, publication)
         db.session.flush()
         for reading_spec in spec.readings:
-            _sync_reading(module, reading_spec, readings, report)
+            _sync_reading(module, reading_spec, readings, report, publication)
     _archive_missing(modules.values(), {s.slug for s in specs}, "module", report)
     seen = {r.slug for s in specs for r in s.readings}
     _archive_missing(readings.values(), seen, "lecture", report)

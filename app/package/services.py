@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
+from app.catalogue.services import IMPORT
+from app.catalogue.services import Publication
 from app.catalogue.services import SyncReport
 from app.catalogue.services import sync_modules
 from app.contentfile import ContentInvalid
@@ -18,16 +20,18 @@ from app.quizzes.models import Quiz
 from app.quizzes.services import sync_quizzes
 
 
-def import_package(course_dir: Path, quizzes_dir: Path) -> SyncReport:
+def import_package(course_dir: Path, quizzes_dir: Path, publication: Publication = IMPORT) -> SyncReport:
     """Validate the whole package, then upsert it; flushes, the caller commits.
+
+    :param publication: who the new revisions are credited to (nobody for the command line).
 
     :raise ContentInvalid: with every error found; nothing is written in that case.
     """
     package, errors = load_package(course_dir, quizzes_dir)
     if errors:
         raise ContentInvalid(errors)
-    report = sync_modules(package.modules)
-    report.merge(sync_quizzes(package.quizzes))
+    report = sync_modules(package.modules, publication)
+    report.merge(sync_quizzes(package.quizzes, publication))
     report.merge(sync_diagnostic(package.diagnostic))
     db.session.flush()
     recount_learner_progress()  # archived or restored items change what counts as done

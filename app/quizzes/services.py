@@ -26,7 +26,7 @@ from app.quizzes.question_types import get_question_type
 from app.signals import quiz_attempt_submitted
 
 
-def sync_quizzes(specs: list[QuizSpec]) -> SyncReport:
+def sync_quizzes(specs: list[QuizSpec], publication: Publication = IMPORT) -> SyncReport:
     """Upsert quizzes by module and questions by id; archive the ones no longer in the package.
 
     The package must have been validated: every module and reading named exists.
@@ -43,7 +43,7 @@ def sync_quizzes(specs: list[QuizSpec]) -> SyncReport:
         if quiz is None:
             quiz = Quiz(module_id=module.id)
             db.session.add(quiz)
-        _apply_quiz(quiz, spec, readings, report)
+        _apply_quiz(quiz, spec, readings, report, publication)
     for module_id, quiz in quizzes.items():
         if module_id not in seen_modules and not quiz.is_archived:
             quiz.is_archived = True
