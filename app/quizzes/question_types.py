@@ -44,6 +44,11 @@ class QuestionType:
     keys: frozenset[str] = frozenset()
     #: The xAPI ``interactionType`` of the question's activity (exported statements).
     xapi_interaction_type = "other"
+    #: How the authors' question editor maps its fields to this type's keys (``None``: edited in
+    #: the file only). ``"options"``: up to ``max_options`` rows of text, correct box and feedback,
+    #: written as ``options``; ``"answer"``: the right answer and one feedback per answer, written
+    #: as ``answer``, ``feedback_true`` and ``feedback_false``.
+    editor_layout: str | None = None
 
     def parse(self, fields: FieldReader) -> dict:
         """Validate the type-specific part of a question table and return its stored data."""
@@ -75,6 +80,7 @@ class QuestionType:
 class _OptionsType(QuestionType):
     keys = frozenset({"options"})
     xapi_interaction_type = "choice"
+    editor_layout = "options"
     min_options = 2
     max_options = 6
 
@@ -154,6 +160,7 @@ class TrueFalse(QuestionType):
     label = _l("Vrai ou faux")
     keys = frozenset({"answer", "feedback_true", "feedback_false"})
     xapi_interaction_type = "true-false"
+    editor_layout = "answer"
 
     def parse(self, fields: FieldReader) -> dict:
         if "answer" not in fields.data:
