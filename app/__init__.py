@@ -146,6 +146,7 @@ def register_commands(app: Flask) -> None:
     from app.outbox.cli import outbox_cli
     from app.package.cli import course_cli
     from app.privacy.cli import events_cli
+    from app.quizzes.cli import quiz_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(course_cli)
@@ -153,6 +154,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(alerts_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(events_cli)
+    app.cli.add_command(quiz_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:
