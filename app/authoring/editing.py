@@ -89,13 +89,12 @@ EDITORS = {"module": ModuleEditor, "reading": ReadingEditor}
 
 
 @dataclass
-class EditorPage:
-    """What the editor page shows after a request (or where to go next)."""
+class EditorOutcome:
+    """What an editor page shows after a request (or where to go next); shared by every editor."""
 
     form: object
     working: Working
     status: int = 200
-    preview: Markup | None = None
     errors: list[ContentError] = field(default_factory=list)
     conflict: EditConflict | None = None
     mine: str | None = None
@@ -106,7 +105,14 @@ class EditorPage:
     @property
     def is_stale(self) -> bool:
         """The draft started from an older published revision than the live one."""
-        return self.working.draft is not None and self.working.base != self.working.draft.base_number
+        return self.working.is_stale
+
+
+@dataclass
+class EditorPage(EditorOutcome):
+    """The module and reading editors' outcome, with the rendered preview."""
+
+    preview: Markup | None = None
 
 
 def handle(item: Item, author_id: int) -> EditorPage:

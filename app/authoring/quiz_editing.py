@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import Form
 from wtforms import SelectChoice
 
+from app.authoring.editing import EditorOutcome
 from app.authoring.quiz_forms import QuestionChangeForm
 from app.authoring.quiz_forms import QuestionForm
 from app.authoring.quiz_forms import QuizSettingsForm
@@ -77,26 +78,11 @@ class QuestionRow:
 
 
 @dataclass
-class Page:
+class Page(EditorOutcome):
     """What a quiz editor page shows after a request (or where to go next)."""
 
-    form: object
-    working: Working
-    status: int = 200
     rows: list[QuestionRow] = field(default_factory=list)
     question_type: QuestionType | None = None
-    #: Quiz-level errors from the parser (the question form's own go next to its fields).
-    errors: list[ContentError] = field(default_factory=list)
-    conflict: EditConflict | None = None
-    mine: str | None = None
-    conflict_diff: list = field(default_factory=list)
-    redirect_to: bool = False
-    message: str = ""
-
-    @property
-    def is_stale(self) -> bool:
-        """The draft started from an older published revision than the live one."""
-        return self.working.draft is not None and self.working.base != self.working.draft.base_number
 
 
 def _questions(values: dict) -> list[dict]:

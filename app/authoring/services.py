@@ -140,14 +140,21 @@ class Working:
     #: Published revision number the editor starts from.
     base: int
     draft: Draft | None
+    #: The published revision number now.
+    live: int = 0
+
+    @property
+    def is_stale(self) -> bool:
+        """A revision was published after the draft began: publishing it would replace that one."""
+        return self.draft is not None and self.base != self.live
 
 
 def working_copy(item: Item) -> Working:
     """Return what the editor should show."""
     draft = draft_of(item)
     if draft is not None:
-        return Working(draft.source, draft.version, draft.base_number, draft)
-    return Working(item.row.source, 0, item.row.revision, None)
+        return Working(draft.source, draft.version, draft.base_number, draft, item.row.revision)
+    return Working(item.row.source, 0, item.row.revision, None, item.row.revision)
 
 
 class EditConflict(Exception):

@@ -122,3 +122,17 @@ def test_editing_a_module(app, client, author):
     data["objectives"] = "\n".join(f"Objectif {i}." for i in range(9))
     response = client.post(url, data={**data, "base": "2"})
     assert response.status_code == 400 and "objectives" in response.text
+
+
+def test_a_draft_older_than_the_published_text_is_flagged(app, client, author, create_user):
+    client.post(_url(app), data=reading_form(body="## Premier titre\n\nMon brouillon.", save="Enregistrer"))
+    with app.app_context():
+        from app.authoring.services import find_item
+        from app.authoring.services import publish
+
+        item = find_item("reading", reading_id(app))
+        publish(item, item.row.source.replace("Un paragraphe avec", "Publié ailleurs. Un paragraphe avec"), version=1, base=1, author_id=None)
+        db.session.add(Draft(kind="reading", object_id=item.row.id, source=item.row.source, base_number=1, version=1))
+        db.session.commit()
+    page = client.get(_url(app)).text
+    assert "une nouvelle révision a été publiée depuis le début de ce brouillon" in page
