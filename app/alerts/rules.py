@@ -118,7 +118,7 @@ _REASONS = {
     ),
     AlertKind.BEHIND: _pace_reason,
     AlertKind.AT_RISK: _pace_reason,
-    AlertKind.STRUGGLING: lambda f: " ; ".join(_("Quiz « %(quiz)s » échoué %(failures)d fois de suite", **q) for q in f["quizzes"]) + ".",
+    AlertKind.STRUGGLING: lambda f: " ; ".join(_("« %(quiz)s » échoué %(failures)d fois de suite", **q) for q in f["quizzes"]) + ".",
 }
 
 #: Short names of the kinds, for tables and filters.

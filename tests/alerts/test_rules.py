@@ -73,14 +73,14 @@ def test_not_started_and_struggling_reasons(app):
         (not_started,) = evaluate(facts(4, done=0, last_offset=None), Thresholds())
         assert not_started.reason() == "Pas encore commencé : aucune activité depuis le début de la cohorte le 2 mars (4 jours)."
         (struggling,) = evaluate(facts(5, last_offset=5, quiz_failures={"Quiz : santé": 3}), Thresholds())
-        assert struggling.reason() == "Quiz « Quiz : santé » échoué 3 fois de suite."
+        assert struggling.reason() == "« Quiz : santé » échoué 3 fois de suite."
 
 
 def test_several_failed_quizzes_make_one_struggling_alert(app):
     findings = evaluate(facts(5, last_offset=5, quiz_failures={"Quiz B": 2, "Quiz A": 4, "Quiz C": 1}), Thresholds())
     assert [f.kind for f in findings] == [AlertKind.STRUGGLING]
     with app.test_request_context():
-        assert findings[0].reason() == "Quiz « Quiz A » échoué 4 fois de suite ; Quiz « Quiz B » échoué 2 fois de suite."
+        assert findings[0].reason() == "« Quiz A » échoué 4 fois de suite ; « Quiz B » échoué 2 fois de suite."
 
 
 def test_stored_figures_give_the_same_reason(app):
