@@ -26,7 +26,8 @@ from app.cohorts.services import CohortError
 from app.cohorts.services import all_cohorts
 from app.cohorts.services import assign_tutor_by_email
 from app.cohorts.services import close_cohort
-from app.cohorts.services import cohort_members
+from app.cohorts.services import cohort_learners
+from app.cohorts.services import cohort_tutors
 from app.cohorts.services import create_cohort
 from app.cohorts.services import enrol_by_email
 from app.cohorts.services import enrol_from_csv
@@ -37,6 +38,9 @@ from app.privacy.services import anonymisation_refusal
 from app.privacy.services import anonymise_learner
 
 bp = Blueprint("admin", __name__, template_folder="templates")
+
+#: Learners listed per page of a cohort's admin page.
+LEARNERS_PER_PAGE = 100
 
 
 @bp.route("/")
@@ -124,10 +128,10 @@ def cohort(cohort_id: int):
         db.session.commit()
         flash(message, "success")
         return redirect(url_for(".cohort", cohort_id=cohort_id), code=303)
-    learners, tutors = cohort_members(cohort_id)
+    learners = db.paginate(cohort_learners(cohort_id), per_page=LEARNERS_PER_PAGE, max_per_page=LEARNERS_PER_PAGE, error_out=False)
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "admin/cohort.html", cohort=found, learners=learners, tutors=tutors, learner_form=learner_form,
+        "admin/cohort.html", cohort=found, learners=learners, tutors=cohort_tutors(cohort_id), learner_form=learner_form,
         tutor_form=tutor_form, file_form=file_form, close_form=close_form, csv_problems=csv_problems, title=found.name,
     ), status
 

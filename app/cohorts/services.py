@@ -138,11 +138,14 @@ def all_cohorts() -> list[Cohort]:
     return list(db.session.scalars(select(Cohort).order_by(Cohort.is_closed, Cohort.start_date.desc())))
 
 
-def cohort_members(cohort_id: int) -> tuple[list[User], list[User]]:
-    """Return a cohort's learners and tutors, by email."""
-    learners = db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(Enrolment.cohort_id == cohort_id).order_by(User.email))
-    tutors = db.session.scalars(select(User).join(CohortTutor, CohortTutor.user_id == User.id).where(CohortTutor.cohort_id == cohort_id).order_by(User.email))
-    return list(learners), list(tutors)
+def cohort_learners(cohort_id: int):
+    """Return a select of a cohort's learners, by email (the caller paginates: a cohort may be large)."""
+    return select(User).join(Enrolment, Enrolment.user_id == User.id).where(Enrolment.cohort_id == cohort_id).order_by(User.email)
+
+
+def cohort_tutors(cohort_id: int) -> list[User]:
+    """Return a cohort's tutors, by email."""
+    return list(db.session.scalars(select(User).join(CohortTutor, CohortTutor.user_id == User.id).where(CohortTutor.cohort_id == cohort_id).order_by(User.email)))
 
 
 @dataclass(frozen=True)

@@ -161,3 +161,21 @@ def test_oversized_upload_gets_a_french_413(app, client, admin):
     response = client.post("/admin/cohortes/1", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
     assert "Fichier trop volumineux" in response.text
+
+
+def test_a_large_cohort_lists_its_learners_page_by_page(app, client, admin, monkeypatch):
+    from app.admin import views
+    from app.auth.models import User
+
+    monkeypatch.setattr(views, "LEARNERS_PER_PAGE", 2)
+    client.post("/admin/cohortes/", data=VALID)
+    with app.app_context():
+        cohort_id = db.session.scalar(select(Cohort.id))
+        users = [User(email=f"l{i}@example.org", display_name=f"L{i}", password_hash="x", roles=int(Role.LEARNER)) for i in range(5)]
+        db.session.add_all(users)
+        db.session.flush()
+        db.session.add_all(Enrolment(cohort_id=cohort_id, user_id=u.id) for u in users)
+        db.session.commit()
+    first = client.get(f"/admin/cohortes/{cohort_id}").text
+    assert "Apprenants (5)" in first and "l0@example.org" in first and "l2@example.org" not in first and "Page 1 sur 3" in first
+    assert "l4@example.org" in client.get(f"/admin/cohortes/{cohort_id}?page=3").text
