@@ -29,7 +29,8 @@ from app.alerts.rules import evaluate
 from app.consent.services import contactable_ids
 from app.extensions import db
 from app.reminders.services import Recipient
-from app.reminders.services import queue_reminder
+from app.reminders.services import Reminder
+from app.reminders.services import queue_reminders
 from app.reminders.services import values_for
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -158,18 +159,18 @@ def _queue_automatic_reminders(day: CohortDay, rows: dict[int, LearnerRow]) -> i
     for alert in pending:
         if alert.user_id in reachable:
             by_learner.setdefault(alert.user_id, []).append(alert)
-    queued = 0
-    # The alerts marked below are written by the one flush at the end (UPDATEs sent together),
-    # not one by one before each reminder's consent check.
-    with db.session.no_autoflush:
+    reminders = []
+    templates = {kind: (str(subject), str(body)) for kind, (subject, body) in AUTOMATIC_REMINDERS.items()}
+    with db.session.no_autoflush:  # the alerts marked below are written by one flush, after the reminders
         for user_id, alerts in by_learner.items():
             alerts.sort(key=lambda a: _REMINDER_PRIORITY.index(AlertKind(a.kind)))
             first, row = alerts[0], rows[user_id]
-            subject, body = AUTOMATIC_REMINDERS[AlertKind(first.kind)]
+            subject, body = templates[AlertKind(first.kind)]
             recipient = Recipient(user_id, row.email, values_for(row.display_name, day, day.pace.standing(row.done)))
-            queued += queue_reminder(recipient, str(subject), str(body), dedupe_key=f"alert:{first.id}", cohort_id=day.cohort_id, alert_id=first.id)
+            reminders.append(Reminder(recipient, subject, body, f"alert:{first.id}", first.id))
             for alert in alerts:  # one email covers every alert open at that moment
                 alert.is_reminder_done = True
+        queued = queue_reminders(reminders, cohort_id=day.cohort_id)
     db.session.flush()
     return queued
 

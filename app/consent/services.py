@@ -69,6 +69,16 @@ def ensure_contactable(user_id: int) -> None:
         raise ConsentRequired(f"learner {user_id} has not agreed to be contacted")
 
 
+def ensure_all_contactable(user_ids: list[int]) -> None:
+    """Refuse a contact with several learners at once if any of them has not agreed (one query).
+
+    :raise ConsentRequired: naming the learners without current consent.
+    """
+    refused = sorted(set(user_ids) - contactable_ids(list(set(user_ids))))
+    if refused:
+        raise ConsentRequired(f"learners {refused} have not agreed to be contacted")
+
+
 def set_contact_consent(user: UserRef, is_given: bool) -> bool:
     """Record the learner's choice; return whether it changed anything (a repeat is not a change)."""
     if is_contactable(user.id) == is_given:

@@ -27,20 +27,26 @@ log = logging.getLogger(__name__)
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def queue_message(*, dedupe_key: str, to_address: str, subject: str, body: str, **links) -> bool:
-    """Queue an email unless one with ``dedupe_key`` exists; flushes, the caller commits.
+#: The columns a queued message needs, besides those with defaults.
+MESSAGE_FIELDS = ("dedupe_key", "to_address", "subject", "body", "recipient_id", "sender_id", "cohort_id", "alert_id")
 
-    :param links: ``recipient_id``, ``sender_id``, ``cohort_id``, ``alert_id``.
-    :return: whether a message was queued.
+
+def queue_messages(messages: list[dict]) -> int:
+    """Queue emails, skipping any whose ``dedupe_key`` is queued already; flushes, the caller commits.
+
+    :param messages: dicts with the keys of :data:`MESSAGE_FIELDS` (the links may be ``None``).
+    :return: how many were queued.
     """
+    if not messages:
+        return 0
+    now = now_utc()
+    rows = [{**{key: m.get(key) for key in MESSAGE_FIELDS}, "status": MessageStatus.QUEUED.value, "created_dt": now, "attempts": 0} for m in messages]
+    table = OutboxMessage.__table__
     insert = _INSERTS[db.session.get_bind().dialect.name]
-    statement = (
-        insert(OutboxMessage)
-        .values(dedupe_key=dedupe_key, to_address=to_address, subject=subject, body=body, status=MessageStatus.QUEUED.value, created_dt=now_utc(), attempts=0, **links)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id)
-    )
-    return db.session.execute(statement).first() is not None
+    # One statement for every row (compiled once, sent as multi-row inserts); RETURNING says
+    # which rows were new, since rowcount is not portable for an upsert.
+    statement = insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+    return len(db.session.execute(statement, rows).all())
 
 
 @dataclass

@@ -7,8 +7,8 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from app.consent.services import ensure_contactable
-from app.outbox.services import queue_message
+from app.consent.services import ensure_all_contactable
+from app.outbox.services import queue_messages
 
 #: The placeholders a template may use, with what each stands for (shown to tutors).
 PLACEHOLDERS = {
@@ -68,24 +68,31 @@ def course_link() -> str:
     return current_app.config["PLATFORM_HOMEPAGE"].rstrip("/") + "/cours/"
 
 
-def queue_reminder(recipient: Recipient, subject: str, body: str, *, dedupe_key: str, cohort_id: int, sender_id: int | None = None, alert_id: int | None = None) -> bool:
-    """Queue a reminder to a learner who agreed to be contacted; flushes, the caller commits.
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder to queue: for whom, what (templates), and the cause that names it."""
 
-    :raise ConsentRequired: without the learner's current consent (nothing is queued).
+    recipient: Recipient
+    subject: str
+    body: str
+    dedupe_key: str
+    alert_id: int | None = None
+
+
+def queue_reminders(reminders: list[Reminder], *, cohort_id: int, sender_id: int | None = None) -> int:
+    """Queue reminders to learners who agreed to be contacted, all at once; flushes, the caller commits.
+
+    :raise ConsentRequired: if any learner has not agreed (nothing is queued then).
     :raise TemplateError: for an unknown placeholder.
-    :return: whether it was queued (false if ``dedupe_key`` was queued already).
+    :return: how many were queued (a ``dedupe_key`` queued before counts for nothing).
     """
-    ensure_contactable(recipient.user_id)
-    return queue_message(
-        dedupe_key=dedupe_key,
-        to_address=recipient.email,
-        subject=fill(subject, recipient.values),
-        body=fill(body, recipient.values),
-        recipient_id=recipient.user_id,
-        sender_id=sender_id,
-        cohort_id=cohort_id,
-        alert_id=alert_id,
-    )
+    ensure_all_contactable([r.recipient.user_id for r in reminders])
+    messages = [
+        {"dedupe_key": r.dedupe_key, "to_address": r.recipient.email, "subject": fill(r.subject, r.recipient.values), "body": fill(r.body, r.recipient.values),
+         "recipient_id": r.recipient.user_id, "sender_id": sender_id, "cohort_id": cohort_id, "alert_id": r.alert_id}
+        for r in reminders
+    ]
+    return queue_messages(messages)
 
 
 def values_for(display_name: str, cohort, standing) -> dict[str, str]:

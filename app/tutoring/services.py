@@ -1,6 +1,7 @@
 """What tutors do: log contacts and send reminders. They flush; the caller commits.
 
-Both go through :func:`~app.consent.services.ensure_contactable`, whatever page or command asks.
+Both go through the consent check (:func:`~app.consent.services.ensure_contactable`, or its batch twin for
+reminders), whatever page or command asks.
 """
 
 from datetime import datetime
@@ -13,7 +14,8 @@ from app.alerts.queries import CohortDay
 from app.consent.services import ensure_contactable
 from app.extensions import db
 from app.reminders.services import Recipient
-from app.reminders.services import queue_reminder
+from app.reminders.services import Reminder
+from app.reminders.services import queue_reminders
 from app.reminders.services import values_for
 from app.tutoring.models import Contact
 from app.tutoring.queries import LearnerLine
@@ -68,8 +70,8 @@ def send_reminders(day: CohortDay, lines: list[LearnerLine], subject: str, body:
         pass only contactable learners, the check is the service's own guarantee.
     :return: how many reminders were queued.
     """
-    queued = 0
-    for line in lines:
-        recipient = Recipient(line.user_id, line.email, values_for(line.name, day, day.pace.standing(line.done)))
-        queued += queue_reminder(recipient, subject, body, dedupe_key=f"reminder:{batch_key}:{line.user_id}", cohort_id=day.cohort_id, sender_id=tutor_id)
-    return queued
+    reminders = [
+        Reminder(Recipient(line.user_id, line.email, values_for(line.name, day, day.pace.standing(line.done))), subject, body, f"reminder:{batch_key}:{line.user_id}")
+        for line in lines
+    ]
+    return queue_reminders(reminders, cohort_id=day.cohort_id, sender_id=tutor_id)

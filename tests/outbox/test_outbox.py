@@ -13,15 +13,17 @@ from app.auth.models import User
 from app.consent.services import set_contact_consent
 from app.extensions import db
 from app.outbox.models import OutboxMessage
-from app.outbox.services import queue_message
+from app.outbox.services import queue_messages
 from tests import process_runner
 from tests.smtp import free_port
 
 
 def _queue(app, n=1, recipient_id=None):
     with app.app_context():
-        for i in range(n):
-            queue_message(dedupe_key=f"test:{i}", to_address=f"learner{i}@example.org", subject=f"Relance {i}", body="Bonjour,\n\nReprenez le cours.", recipient_id=recipient_id)
+        queue_messages([
+            {"dedupe_key": f"test:{i}", "to_address": f"learner{i}@example.org", "subject": f"Relance {i}", "body": "Bonjour,\n\nReprenez le cours.", "recipient_id": recipient_id}
+            for i in range(n)
+        ])
         db.session.commit()
 
 

@@ -77,3 +77,16 @@ def test_the_service_refuses_a_learner_without_consent(app, tutored):
             send_reminders(day, lines, "S", "B", tutor_id=tutored.tutor.id, batch_key="x" * 32)
         db.session.rollback()
     assert _messages(app) == []
+
+
+def test_one_learner_without_consent_in_a_batch_stops_the_whole_batch(app, tutored):
+    with app.app_context():
+        day = cohort_day(db.session.get(Cohort, tutored.cohort_id), app.config["CLOCK"]())
+        lines = learner_lines(day, [tutored.alice.id, tutored.bruno.id, tutored.chloe.id])
+        with pytest.raises(ConsentRequired):
+            send_reminders(day, lines, "S", "B", tutor_id=tutored.tutor.id, batch_key="y" * 32)
+        db.session.rollback()
+        contactable = [line for line in lines if line.is_contactable]
+        assert send_reminders(day, contactable, "S", "Bonjour {prenom}", tutor_id=tutored.tutor.id, batch_key="y" * 32) == 2
+        db.session.commit()
+    assert sorted(m[2] for m in _messages(app)) == ["Bonjour Alice", "Bonjour Chloé"]
