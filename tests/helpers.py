@@ -1,5 +1,8 @@
-"""Helpers for tests that move through a cohort's weeks: learner actions through the services."""
+"""Test helpers: learner actions through the services, the SQL statements a block runs."""
 
+import contextlib
+
+from sqlalchemy import event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -42,3 +45,20 @@ def alerts_of(app, user_ref) -> list[tuple[str, bool]]:
     with app.app_context():
         rows = db.session.scalars(select(Alert).where(Alert.user_id == user_ref.id).order_by(Alert.id))
         return [(a.kind, a.closed_dt is None) for a in rows]
+
+
+@contextlib.contextmanager
+def recorded_statements(app):
+    """Collect, in the yielded list, every SQL statement the app's engine runs inside the block."""
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

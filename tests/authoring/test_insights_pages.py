@@ -7,7 +7,6 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy import select
 
 from app.auth.models import Role
@@ -20,6 +19,7 @@ from app.quizzes.models import AttemptAnswer
 from app.quizzes.models import Question
 from app.quizzes.models import Quiz
 from app.quizzes.models import QuizAttempt
+from tests.helpers import recorded_statements
 
 HOME = "/edition/retours/"
 #: The learner whose identity must never reach an author's page.
@@ -285,13 +285,8 @@ def test_the_quiz_figures_take_three_queries_whatever_the_number_of_attempts(app
     quiz_id, _questions = _known_quiz(app, learners)
     with app.app_context():
         quiz = db.session.get(Quiz, quiz_id)
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements(app) as statements:
             stats = quiz_stats(quiz)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 3
     assert [line.answers for line in stats.live] == [10, 10, 10]
 

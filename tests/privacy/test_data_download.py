@@ -5,11 +5,11 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event
 
 from app.auth.models import Role
 from app.auth.models import User
 from app.extensions import db
+from tests.helpers import recorded_statements
 from tests.privacy.conftest import COMMENT
 from tests.privacy.conftest import NOTE
 from tests.privacy.conftest import take_quiz
@@ -153,15 +153,7 @@ def test_the_page_explains_the_file_and_links_to_it(client, learner):
 
 
 def test_the_file_costs_a_fixed_number_of_queries(app, client, camille):
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(app) as seen:
         client.get(DOWNLOAD)
         first = len(seen)
         with app.app_context():
@@ -169,6 +161,4 @@ def test_the_file_costs_a_fixed_number_of_queries(app, client, camille):
             db.session.commit()
         seen.clear()
         client.get(DOWNLOAD)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert len(seen) == first  # one more attempt, three more answers: no more queries

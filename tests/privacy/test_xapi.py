@@ -6,7 +6,6 @@ import json
 
 import pytest
 import tincan
-from sqlalchemy import event
 from sqlalchemy import select
 
 from app.auth.models import User
@@ -16,6 +15,7 @@ from app.privacy.services import anonymise_learner
 from app.privacy.xapi import Pseudonyms
 from app.progress.models import LearningEvent
 from app.progress.services import record_reading_view
+from tests.helpers import recorded_statements
 from tests.privacy.conftest import take_quiz
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -208,15 +208,7 @@ def test_output_file(runner, history, tmp_path):
 
 
 def test_activity_names_are_loaded_once_not_per_event(app, runner, history):
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(app) as seen:
         export(runner)
         few = len(seen)
         with app.app_context():
@@ -225,6 +217,4 @@ def test_activity_names_are_loaded_once_not_per_event(app, runner, history):
             db.session.commit()
         seen.clear()
         export(runner)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert len(seen) == few <= 8  # catalogue (4 kinds), one page of events and the empty page after it

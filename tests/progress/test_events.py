@@ -1,26 +1,18 @@
 """Every learner action writes an event with its summary rows; pages never read the event log."""
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy import select
 
 from app.extensions import db
 from app.progress.models import LearningEvent
+from tests.helpers import recorded_statements
 
 
 @pytest.fixture
 def statements(app):
     """Collect the SQL statements run while a test makes requests."""
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def _record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", _record)
+    with recorded_statements(app) as seen:
+        yield seen
 
 
 def test_events_carry_actor_verb_object_result_and_time(app, client, learner):

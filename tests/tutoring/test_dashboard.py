@@ -3,14 +3,13 @@
 import csv
 import io
 
-from sqlalchemy import event
-
 from app.auth.models import Role
 from app.auth.models import User
 from app.cohorts.models import Cohort
 from app.cohorts.models import Enrolment
 from app.extensions import db
 from app.tutoring import views
+from tests.helpers import recorded_statements
 
 
 def _names_in_table(page: str) -> list[str]:
@@ -90,15 +89,8 @@ def test_csv_export_lists_every_learner_and_neutralises_formulas(app, client, tu
 
 
 def _count_queries(app, client, url) -> int:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements(app) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     return len(statements)
 
 
