@@ -1,6 +1,7 @@
 """Keep progress rows and the event log up to date when other domains report learner actions."""
 
 from sqlalchemy import case
+from sqlalchemy import update
 
 from app.clock import now_utc
 from app.db_util import upsert
@@ -21,33 +22,40 @@ def _on_quiz_attempt(attempt, user, answers, **extra) -> None:
     actions = [
         Action(Verb.ANSWERED, ObjectType.QUESTION, a.question_id, {"success": a.is_correct, "response": a.response}) for a in answers
     ]
-    state = db.session.get(QuizProgress, (user.id, attempt.quiz_id))
-    newly_passed = attempt.is_passed and not (state is not None and state.is_passed)
-    _update_quiz_progress(user.id, attempt, newly_passed)
+    newly_passed = _update_quiz_progress(user.id, attempt)
     verb = Verb.PASSED if attempt.is_passed else Verb.FAILED
     result = {"success": attempt.is_passed, "score": {"scaled": attempt.score, "raw": attempt.correct_count, "min": 0, "max": attempt.question_count}, "attempt_id": attempt.id}
     actions.append(Action(verb, ObjectType.QUIZ, attempt.quiz_id, result))
     record_actions(user, actions, quizzes=int(newly_passed))
 
 
-def _update_quiz_progress(user_id: int, attempt, newly_passed: bool) -> None:
+def _update_quiz_progress(user_id: int, attempt) -> bool:
+    """Count the attempt on the learner's quiz row; return whether it passed the quiz for the first time.
+
+    The last statement decides "first time": of two passing attempts submitted at once (two tabs),
+    only one finds the quiz not yet passed (a read before the write would let both count it).
+    """
     now = now_utc()
     failed = 0 if attempt.is_passed else 1
-    update = {
-        "attempt_count": QuizProgress.attempt_count + 1,
-        "best_score": case((QuizProgress.best_score < attempt.score, attempt.score), else_=QuizProgress.best_score),
-        "is_passed": True if attempt.is_passed else QuizProgress.is_passed,
-        "failures_count": 0 if attempt.is_passed else QuizProgress.failures_count + 1,
-        "last_attempt_dt": now,
-    }
-    if newly_passed:
-        update["passed_dt"] = now
     upsert(
         QuizProgress,
         {"user_id": user_id, "quiz_id": attempt.quiz_id},
-        {"attempt_count": 1, "best_score": attempt.score, "is_passed": attempt.is_passed, "failures_count": failed, "last_attempt_dt": now, "passed_dt": now if attempt.is_passed else None},
-        update,
+        {"attempt_count": 1, "best_score": attempt.score, "is_passed": False, "failures_count": failed, "last_attempt_dt": now},
+        {
+            "attempt_count": QuizProgress.attempt_count + 1,
+            "best_score": case((QuizProgress.best_score < attempt.score, attempt.score), else_=QuizProgress.best_score),
+            "failures_count": 0 if attempt.is_passed else QuizProgress.failures_count + 1,
+            "last_attempt_dt": now,
+        },
     )
+    if not attempt.is_passed:
+        return False
+    passed = db.session.execute(
+        update(QuizProgress)
+        .where(QuizProgress.user_id == user_id, QuizProgress.quiz_id == attempt.quiz_id, QuizProgress.is_passed.is_(False))
+        .values(is_passed=True, passed_dt=now)
+    )
+    return passed.rowcount == 1
 
 
 @diagnostic_submitted.connect

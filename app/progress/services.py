@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func
+from sqlalchemy import text
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -18,6 +20,7 @@ from app.catalogue.models import Reading
 from app.clock import now_utc
 from app.cohorts.services import current_cohort_id
 from app.db_util import upsert
+from app.db_util import upsert_if
 from app.extensions import db
 from app.progress.models import FeedbackRating
 from app.progress.models import LearnerProgress
@@ -96,39 +99,46 @@ def is_new_visit(last_viewed_dt: datetime | None) -> bool:
 def record_reading_view(user: UserRef, reading_id: int, last_viewed_dt: datetime | None) -> bool:
     """Record that the learner opened a reading, once per visit.
 
-    :param last_viewed_dt: when the learner last opened it, as the page loaded it.
+    :param last_viewed_dt: when the learner last opened it, as the page loaded it; a cheap first
+        check so that a reload writes nothing. The statement itself then decides: of two views at
+        once, only the one that finds the last view outside the window counts.
     :return: whether anything was written.
     """
     if not is_new_visit(last_viewed_dt):
         return False
     now = now_utc()
-    upsert(
+    window_start = now - timedelta(seconds=current_app.config["VIEW_EVENT_WINDOW_SECONDS"])
+    counted = upsert_if(
         ReadingProgress,
         {"user_id": user.id, "reading_id": reading_id},
         {"first_viewed_dt": now, "last_viewed_dt": now, "view_count": 1},
         {"last_viewed_dt": now, "view_count": ReadingProgress.view_count + 1},
+        where=or_(ReadingProgress.last_viewed_dt.is_(None), ReadingProgress.last_viewed_dt <= window_start),
     )
-    record_event(user, Verb.EXPERIENCED, ObjectType.READING, reading_id)
-    return True
+    if counted:
+        record_event(user, Verb.EXPERIENCED, ObjectType.READING, reading_id)
+    return counted
 
 
 def complete_reading(user: UserRef, reading: Reading) -> bool:
     """Mark a reading as read; marking it again changes nothing.
 
+    The upsert itself decides whether the reading is newly completed (a double click sends two
+    requests at once: a read before the write would let both count it).
+
     :return: whether the reading was newly completed.
     """
-    state = db.session.get(ReadingProgress, (user.id, reading.id))
-    if state is not None and state.completed_dt is not None:
-        return False
     now = now_utc()
-    upsert(
+    completed = upsert_if(
         ReadingProgress,
         {"user_id": user.id, "reading_id": reading.id},
         {"first_viewed_dt": now, "last_viewed_dt": now, "view_count": 1, "completed_dt": now},
         {"completed_dt": now},
+        where=ReadingProgress.completed_dt.is_(None),
     )
-    record_event(user, Verb.COMPLETED, ObjectType.READING, reading.id, {"completion": True}, readings=1)
-    return True
+    if completed:
+        record_event(user, Verb.COMPLETED, ObjectType.READING, reading.id, {"completion": True}, readings=1)
+    return completed
 
 
 def give_feedback(user: UserRef, reading: Reading, rating: FeedbackRating, comment: str | None) -> None:
@@ -165,4 +175,9 @@ def recount_learner_progress() -> None:
         .where(QuizProgress.user_id == LearnerProgress.user_id, QuizProgress.is_passed.is_(True), Quiz.is_archived.is_(False))
         .scalar_subquery()
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Wait for the learners' transactions that already counted an action, and hold back the
+        # others until this one ends: else the update, blocked on a learner's row, would overwrite
+        # that learner's new count with figures read before it (SQLite writers take turns anyway).
+        db.session.execute(text(f"LOCK TABLE {LearnerProgress.__tablename__} IN SHARE ROW EXCLUSIVE MODE"))
     db.session.execute(update(LearnerProgress).values(readings_completed=readings, quizzes_passed=quizzes))
