@@ -60,3 +60,6 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Comprendre l'IA au travail <formation@localhost>")
     #: Seconds to wait for the SMTP server.
     MAIL_TIMEOUT = 10
+    #: A message whose sending may have succeeded (timeout after its content left, or a sender
+    #: killed mid-send) goes again only after this delay, so that a slow server is not sent it twice.
+    OUTBOX_UNCERTAIN_RETRY_SECONDS = int(os.environ.get("OUTBOX_UNCERTAIN_RETRY_SECONDS", str(6 * 3600)))

@@ -1,7 +1,9 @@
 """A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""
 
+import asyncio
 import contextlib
 import socket
+import threading
 from email import message_from_bytes
 from email import policy
 
@@ -16,15 +18,28 @@ def free_port() -> int:
 
 
 class Inbox:
-    """Collects every message the server accepts."""
+    """Collects every message the server receives, then answers ``reply``.
+
+    A test can make the server slow: it keeps the message, then waits until ``gate`` is set (if
+    any) and ``delay`` seconds more before it answers (as a server that stored the message and
+    acknowledges it late). ``received`` is set as soon as a message arrived.
+    """
 
     def __init__(self):
         self.messages = []
         self.port = 0
+        self.reply = "250 OK"
+        self.delay = 0.0
+        self.gate: threading.Event | None = None
+        self.received = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
+        self.received.set()
+        while self.gate is not None and not self.gate.is_set():
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(self.delay)
+        return self.reply
 
 
 @contextlib.contextmanager

@@ -1,7 +1,9 @@
 """``flask outbox send``: send the queued emails (fit for cron)."""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from app.consent.services import is_contactable
 from app.outbox.services import send_pending
@@ -17,8 +19,19 @@ def outbox_cli() -> None:
 @click.option("--limit", default=500, show_default=True, help="At most this many messages in one run.")
 @with_appcontext
 def send_command(limit: int) -> None:
-    """Send queued messages; a message that fails stays queued for the next run."""
+    """Send queued messages; one that fails stays queued for the next run, one that may have arrived waits for the retry delay."""
     report = send_pending(configured_transport(), is_contactable, limit=limit)
-    click.echo(f"{report.sent} envoyé(s), {report.cancelled} annulé(s), {report.failed} en échec (restent en file).")
-    if report.failed:
+    click.echo(
+        _(
+            "%(sent)d envoyé(s), %(cancelled)d annulé(s), %(failed)d en échec (restent en file).",
+            sent=report.sent,
+            cancelled=report.cancelled,
+            failed=report.failed,
+        )
+    )
+    if report.uncertain:
+        # The server may have these: saying so lets an operator check before the delayed retry.
+        hours = current_app.config["OUTBOX_UNCERTAIN_RETRY_SECONDS"] / 3600
+        click.echo(_("%(count)d incertain(s) : le serveur les a peut-être reçus ; nouvel essai dans %(hours)g h.", count=report.uncertain, hours=hours))
+    if report.failed or report.uncertain:
         raise click.exceptions.Exit(1)

@@ -19,8 +19,13 @@ class MessageStatus(enum.StrEnum):
     """Where a message is on its way out."""
 
     QUEUED = "queued"
-    #: Claimed by one sender; another sender takes it again only once the claim is stale.
+    #: Claimed by one sender, attempt committed before the SMTP exchange. Left so by a sender
+    #: that was killed: the message may have left, so it goes again only once the attempt is
+    #: older than ``OUTBOX_UNCERTAIN_RETRY_SECONDS``.
     SENDING = "sending"
+    #: The exchange failed after the content left (timeout, lost connection): the server may have
+    #: it. Goes again, with the same Message-ID, once the attempt is older than the retry delay.
+    UNCERTAIN = "uncertain"
     SENT = "sent"
     #: Not sent: the learner withdrew consent before it left, or the address is gone.
     CANCELLED = "cancelled"
@@ -45,7 +50,9 @@ class OutboxMessage(db.Model):
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id"))
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: When the last attempt started (committed before talking to the SMTP server).
     claimed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Attempts started; also fences the outcome: a sender records it only on its own attempt.
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -6,14 +6,17 @@ import threading
 import time
 from datetime import UTC
 from datetime import datetime
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.catalogue.models import Reading
 from app.consent.services import set_contact_consent
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.outbox.services import queue_messages
+from app.progress.services import complete_reading
 from tests import process_runner
 from tests.smtp import free_port
 
@@ -87,7 +90,13 @@ def _silent_server():
     return listener, accepted
 
 
-def test_a_sender_killed_while_sending_leaves_the_message_queued(app, database_url, smtp_server):
+def _after_the_retry_delay(app):
+    """Move the test app's clock past the delay after which an uncertain message goes again."""
+    later = datetime.now(UTC) + timedelta(seconds=app.config["OUTBOX_UNCERTAIN_RETRY_SECONDS"] + 60)
+    app.config["CLOCK"] = lambda: later
+
+
+def test_a_sender_killed_while_sending_leaves_the_message_to_retry_after_the_delay(app, database_url, smtp_server):
     _queue(app)
     listener, accepted = _silent_server()
     config = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": listener.getsockname()[1], "MAIL_TIMEOUT": 60}
@@ -102,11 +111,66 @@ def test_a_sender_killed_while_sending_leaves_the_message_queued(app, database_u
     child.stderr.close()
     accepted[0][0].close()
     listener.close()
-    assert _statuses(app) == [("queued", 0)]
+    # The attempt was committed before the exchange: the message may have left, it is kept.
+    assert _statuses(app) == [("sending", 1)]
     with app.app_context():
-        assert db.session.scalar(select(OutboxMessage.claimed_dt)) is None
+        assert db.session.scalar(select(OutboxMessage.claimed_dt)) is not None
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.output.startswith("0 envoyé(s)") and smtp_server.messages == []
+    _after_the_retry_delay(app)
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
     assert result.exit_code == 0 and len(smtp_server.messages) == 1
+    assert _statuses(app) == [("sent", 2)]
+
+
+def test_a_server_acknowledging_after_the_timeout_gets_the_message_once(app, runner, smtp_server):
+    _queue(app)
+    app.config["MAIL_TIMEOUT"] = 1
+    smtp_server.delay = 2.5  # stores the message, answers 250 after the client gave up
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code == 1 and "1 incertain(s)" in result.output, result.output
+    with app.app_context():
+        message = db.session.scalar(select(OutboxMessage))
+        assert (message.status, message.attempts) == ("uncertain", 1) and "timed out" in message.last_error
+    smtp_server.delay = 0
+    assert runner.invoke(args=["outbox", "send"]).output.startswith("0 envoyé(s)")
+    assert len(smtp_server.messages) == 1  # not sent again right away
+    _after_the_retry_delay(app)
+    assert runner.invoke(args=["outbox", "send"]).output.startswith("1 envoyé(s)")
+    first, second = (email for _, email in smtp_server.messages)
+    assert first["Message-ID"] == second["Message-ID"]  # the receiving side can drop the copy
+    assert _statuses(app) == [("sent", 2)]
+
+
+def test_a_message_the_server_refuses_stays_queued_for_the_next_run(app, runner, smtp_server):
+    _queue(app)
+    smtp_server.reply = "554 5.7.1 Refusé"
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code == 1 and "1 en échec" in result.output
+    assert _statuses(app) == [("queued", 1)]
+    smtp_server.reply = "250 OK"
+    assert runner.invoke(args=["outbox", "send"]).output.startswith("1 envoyé(s)")
+    assert _statuses(app) == [("sent", 2)]
+
+
+def test_learners_can_write_while_the_sender_waits_on_a_slow_server(app, course, create_user, smtp_server):
+    user = create_user()
+    _queue(app)
+    smtp_server.gate = threading.Event()
+    sender = threading.Thread(target=lambda: app.test_cli_runner().invoke(args=["outbox", "send"]))
+    sender.start()
+    try:
+        assert smtp_server.received.wait(timeout=10), "the sender never reached the server"
+        started = time.monotonic()
+        with app.app_context():  # another connection, as a learner's request
+            complete_reading(user, db.session.scalar(select(Reading).where(Reading.slug == "premiere")))
+            db.session.commit()
+        assert time.monotonic() - started < 2  # did not wait for the SMTP exchange
+        assert _statuses(app) == [("sending", 1)]
+    finally:
+        smtp_server.gate.set()
+        sender.join(timeout=30)
+    assert _statuses(app) == [("sent", 1)]
 
 
 def test_two_senders_at_once_send_each_message_once(app, database_url, smtp_server):
