@@ -138,14 +138,17 @@ def quiz_attempts(user: User) -> list[dict]:
 
 def _answer(answer: AttemptAnswer) -> dict:
     question = answer.question
-    texts = {choice.key: choice.text for choice in QUESTION_TYPES[question.type].choices(question.data)} if question.type in QUESTION_TYPES else {}
+    choices = QUESTION_TYPES[question.type].choices(question.data, answer.shown_order) if question.type in QUESTION_TYPES else []
+    texts = {choice.key: choice.text for choice in choices}
     return {
         "question_key": question.key,
         "question": question.prompt,
+        # The options as the person saw them, in that order (answered versions of a question are kept as they were).
+        "options_shown": [{"key": choice.key, "text": choice.text} for choice in choices],
         "response": answer.response,
-        # The options' wording today: a later edit of the quiz may have changed it.
         "response_text": [texts.get(key, key) for key in answer.response],
         "is_correct": answer.is_correct,
+        "credit": answer.credit,
     }
 
 

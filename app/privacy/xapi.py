@@ -65,6 +65,9 @@ ACTIVITY_TYPES = {
 }
 #: How xAPI joins the items of a multiple response.
 RESPONSE_SEPARATOR = "[,]"
+#: Path, under the platform's home page, of the result extension giving the order the options of
+#: a choice question were shown in (the activity's ``choices`` list them in the question's own order).
+SHOWN_ORDER_EXTENSION = "xapi/extensions/shown-order"
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,9 @@ def build_statement(event, catalogue: ActivityCatalogue, pseudonyms: Pseudonyms)
     }
     if result := result_of(event.result):
         statement["result"] = result
+    shown = (event.result or {}).get("shown_order")
+    if isinstance(shown, list) and shown:
+        statement.setdefault("result", {})["extensions"] = {f"{catalogue.homepage}/{SHOWN_ORDER_EXTENSION}": RESPONSE_SEPARATOR.join(map(str, shown))}
     return statement
 
 

@@ -14,7 +14,9 @@ from app.contentfile import open_versioned_document
 from app.contentfile import read_text
 from app.quizzes.question_types import QUESTION_TYPES
 
-QUIZ_KEYS = {"version", "module", "title", "pass_mark", "estimated_minutes", "questions"}
+QUIZ_KEYS = {"version", "module", "title", "pass_mark", "estimated_minutes", "shuffle_options", "partial_credit", "questions"}
+#: The quiz settings a file may leave out, with their values then.
+SETTING_DEFAULTS = {"shuffle_options": True, "partial_credit": False}
 COMMON_QUESTION_KEYS = {"id", "type", "prompt", "explanation", "reading"}
 
 
@@ -46,6 +48,10 @@ class QuizSpec:
     filename: str
     source: str
     path: str
+    #: Options of choice questions in a new order for each attempt.
+    shuffle_options: bool = True
+    #: Multiple-answer questions earn Moodle's partial credit (else all or nothing).
+    partial_credit: bool = False
 
 
 def parse_quiz(text: str, path: str, filename: str) -> tuple[QuizSpec | None, list[ContentError]]:
@@ -58,6 +64,7 @@ def parse_quiz(text: str, path: str, filename: str) -> tuple[QuizSpec | None, li
     title = fields.text("title")
     pass_mark = fields.integer("pass_mark", 1, 100)
     minutes = fields.integer("estimated_minutes", 1, 240)
+    settings = {key: fields.boolean(key, default) for key, default in SETTING_DEFAULTS.items()}
     raw_questions = data.get("questions")
     if not isinstance(raw_questions, list) or not raw_questions:
         fields.error(None, "le quiz n'a aucune question : ajoutez des tables [[questions]]")
@@ -72,7 +79,7 @@ def parse_quiz(text: str, path: str, filename: str) -> tuple[QuizSpec | None, li
     errors += _duplicate_keys(questions, path)
     if errors:
         return None, errors
-    return QuizSpec(module_slug, title, pass_mark, minutes, questions, filename, text, path), []
+    return QuizSpec(module_slug, title, pass_mark, minutes, questions, filename, text, path, **settings), []
 
 
 def _parse_question(raw: dict, path: str, locator: TomlLocator, index: int) -> tuple[QuestionSpec | None, list[ContentError]]:

@@ -30,6 +30,10 @@ class Quiz(db.Model):
     #: Percentage of right answers needed to pass.
     pass_mark: Mapped[int]
     estimated_minutes: Mapped[int]
+    #: Show the options of choice questions in a new order for each attempt (Moodle's "shuffle answers").
+    shuffle_options: Mapped[bool] = mapped_column(default=True)
+    #: Multiple-answer questions earn Moodle's partial credit instead of all or nothing.
+    partial_credit: Mapped[bool] = mapped_column(default=False)
     #: File name inside ``quizzes/``.
     filename: Mapped[str] = mapped_column(String(120))
     #: Exact text of the quiz file.
@@ -114,6 +118,11 @@ class QuizAttempt(db.Model):
         """Score as a whole percentage."""
         return round(self.score * 100)
 
+    @property
+    def points(self) -> float:
+        """Points earned, a question being worth one (partial credit earns shares of a point)."""
+        return self.score * self.question_count
+
 
 class AttemptAnswer(db.Model):
     """A learner's answer to one question in an attempt, as it was graded then."""
@@ -124,7 +133,13 @@ class AttemptAnswer(db.Model):
     position: Mapped[int]
     #: Keys of the options the learner chose.
     response: Mapped[list[str]] = mapped_column(JSON)
+    #: Keys of the options in the order the learner saw them (``None``: attempts made before
+    #: options were shuffled, shown in the question's own order).
+    shown_order: Mapped[list[str] | None] = mapped_column(JSON)
+    #: Full marks only (partial credit is counted in :attr:`credit`).
     is_correct: Mapped[bool]
+    #: The question's share of a point earned, from 0 to 1 (1 or 0 without partial credit).
+    credit: Mapped[float] = mapped_column(default=0.0)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship(lazy="joined", innerjoin=True)

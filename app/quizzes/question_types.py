@@ -4,7 +4,9 @@ A question's type names a class in :data:`QUESTION_TYPES`; quiz files, forms and
 through that class, so adding a type means adding one class here.
 """
 
+import hashlib
 from dataclasses import dataclass
+from fractions import Fraction
 from string import ascii_lowercase
 
 from flask_babel import lazy_gettext as _l
@@ -49,14 +51,27 @@ class QuestionType:
     #: written as ``options``; ``"answer"``: the right answer and one feedback per answer, written
     #: as ``answer``, ``feedback_true`` and ``feedback_false``.
     editor_layout: str | None = None
+    #: Whether a quiz that shuffles options shows this type's options in a new order per attempt
+    #: (Vrai/Faux keeps its order, as in Moodle).
+    shuffles = False
 
     def parse(self, fields: FieldReader) -> dict:
         """Validate the type-specific part of a question table and return its stored data."""
         raise NotImplementedError
 
-    def choices(self, data: dict) -> list[Choice]:
-        """Return the options in the order shown to learners."""
-        return [Choice(o["key"], o["text"], o["correct"], o["feedback"]) for o in data["options"]]
+    def choices(self, data: dict, order: list[str] | None = None) -> list[Choice]:
+        """Return the options in the order of their keys in ``order`` (``None``: the file's order)."""
+        found = [Choice(o["key"], o["text"], o["correct"], o["feedback"]) for o in data["options"]]
+        return in_order(found, order)
+
+    def shown_order(self, data: dict, seed: str | None) -> list[str]:
+        """Return the option keys in the order one attempt shows them.
+
+        :param seed: the attempt's own value (``None``: no shuffling): the same seed always gives
+            the same order, so a form sent again shows what the learner saw.
+        """
+        keys = [o["key"] for o in data["options"]]
+        return shuffled(keys, seed) if seed is not None and self.shuffles else keys
 
     def correct_keys(self, data: dict) -> set[str]:
         """Return the keys of the right options."""
@@ -66,9 +81,19 @@ class QuestionType:
         """Tell whether ``response`` (the chosen keys) is right: all right options and no other."""
         return set(response) == self.correct_keys(data)
 
-    def make_field(self, prompt: str, data: dict) -> Field:
-        """Return the unbound WTForms field that asks this question."""
+    def credit(self, data: dict, response: list[str], partial: bool = False) -> Fraction:
+        """Return the share of the question's point that ``response`` earns, from 0 to 1.
+
+        :param partial: the quiz gives partial credit (only types with :meth:`weights` use it).
+        """
+        return Fraction(1) if self.grade(data, response) else Fraction(0)
+
+    def make_field(self, prompt: str, data: dict, order: list[str] | None = None) -> Field:
+        """Return the unbound WTForms field that asks this question, its options in ``order``."""
         raise NotImplementedError
+
+    def _select_choices(self, data: dict, order: list[str] | None) -> list[SelectChoice]:
+        return [SelectChoice(c.key, c.text) for c in self.choices(data, order)]
 
     def response_from_field(self, value) -> list[str]:
         """Turn the field's data into a list of chosen keys."""
@@ -77,10 +102,28 @@ class QuestionType:
         return sorted(value) if isinstance(value, list) else [value]
 
 
+def in_order(choices: list[Choice], order: list[str] | None) -> list[Choice]:
+    """Put ``choices`` in the order of the keys ``order``; keys it lacks keep their place, after."""
+    if not order:
+        return choices
+    rank = {key: index for index, key in enumerate(order)}
+    return sorted(choices, key=lambda c: rank.get(c.key, len(rank)))
+
+
+def shuffled(keys: list[str], seed: str) -> list[str]:
+    """Return ``keys`` in an order drawn from ``seed``: every order equally likely, the same seed the same order.
+
+    Each key is ranked by a hash of the seed and the key (ids, not positions, so grading never
+    depends on where an option was shown).
+    """
+    return sorted(keys, key=lambda key: hashlib.sha256(f"{seed}\x00{key}".encode()).digest())
+
+
 class _OptionsType(QuestionType):
     keys = frozenset({"options"})
     xapi_interaction_type = "choice"
     editor_layout = "options"
+    shuffles = True
     min_options = 2
     max_options = 6
 
@@ -126,12 +169,8 @@ class SingleChoice(_OptionsType):
         if count != 1:
             fields.error("options" if count else None, f"une question single_choice doit avoir exactement une option correcte (trouvé : {count})")
 
-    def make_field(self, prompt: str, data: dict) -> Field:
-        return RadioField(
-            prompt,
-            choices=[SelectChoice(c.key, c.text) for c in self.choices(data)],
-            validators=[InputRequired(_l("Choisissez une réponse."))],
-        )
+    def make_field(self, prompt: str, data: dict, order: list[str] | None = None) -> Field:
+        return RadioField(prompt, choices=self._select_choices(data, order), validators=[InputRequired(_l("Choisissez une réponse."))])
 
 
 class MultipleChoice(_OptionsType):
@@ -145,12 +184,26 @@ class MultipleChoice(_OptionsType):
         if count == 0:
             fields.error(None, "une question multiple_choice doit avoir au moins une option correcte")
 
-    def make_field(self, prompt: str, data: dict) -> Field:
-        return CheckboxesField(
-            prompt,
-            choices=[SelectChoice(c.key, c.text) for c in self.choices(data)],
-            validators=[InputRequired(_l("Cochez au moins une réponse."))],
-        )
+    def make_field(self, prompt: str, data: dict, order: list[str] | None = None) -> Field:
+        return CheckboxesField(prompt, choices=self._select_choices(data, order), validators=[InputRequired(_l("Cochez au moins une réponse."))])
+
+    def weights(self, data: dict) -> dict[str, Fraction]:
+        """Moodle's partial-credit weights: the right options share +100 %, the wrong ones -100 %.
+
+        So ticking every box earns nothing, and each right box is worth what each wrong one costs
+        when there are as many of each.
+        """
+        options = data["options"]
+        right = sum(o["correct"] for o in options)
+        wrong = len(options) - right
+        return {o["key"]: Fraction(1, right) if o["correct"] else Fraction(-1, wrong) for o in options}
+
+    def credit(self, data: dict, response: list[str], partial: bool = False) -> Fraction:
+        """With partial credit, the weights of the chosen options added up, floored at 0 (as Moodle does)."""
+        if not partial:
+            return super().credit(data, response)
+        weights = self.weights(data)
+        return min(Fraction(1), max(Fraction(0), sum((weights[key] for key in set(response) if key in weights), Fraction(0))))
 
 
 class TrueFalse(QuestionType):
@@ -174,16 +227,12 @@ class TrueFalse(QuestionType):
             ]
         }
 
-    def choices(self, data: dict) -> list[Choice]:
+    def choices(self, data: dict, order: list[str] | None = None) -> list[Choice]:
         labels = {"true": str(_l("Vrai")), "false": str(_l("Faux"))}
-        return [Choice(o["key"], labels[o["key"]], o["correct"], o["feedback"]) for o in data["options"]]
+        return in_order([Choice(o["key"], labels[o["key"]], o["correct"], o["feedback"]) for o in data["options"]], order)
 
-    def make_field(self, prompt: str, data: dict) -> Field:
-        return RadioField(
-            prompt,
-            choices=[SelectChoice(c.key, c.text) for c in self.choices(data)],
-            validators=[InputRequired(_l("Choisissez Vrai ou Faux."))],
-        )
+    def make_field(self, prompt: str, data: dict, order: list[str] | None = None) -> Field:
+        return RadioField(prompt, choices=self._select_choices(data, order), validators=[InputRequired(_l("Choisissez Vrai ou Faux."))])
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {cls.name: cls() for cls in (SingleChoice, MultipleChoice, TrueFalse)}

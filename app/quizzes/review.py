@@ -39,6 +39,7 @@ def review_answers(answers: list[AttemptAnswer]) -> list[AnswerReview]:
     for answer in answers:
         question_type = get_question_type(answer.question.type)
         chosen = set(answer.response)
-        choices = [ChoiceReview(c, c.key in chosen) for c in question_type.choices(answer.question.data)]
+        # In the order the learner saw them (attempts made before shuffling: the question's order).
+        choices = [ChoiceReview(c, c.key in chosen) for c in question_type.choices(answer.question.data, answer.shown_order)]
         reviews.append(AnswerReview(answer, choices))
     return reviews

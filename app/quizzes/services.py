@@ -1,6 +1,7 @@
 """Quiz operations: import, grading, attempts. They flush; the caller commits."""
 
 import secrets
+from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -58,6 +59,7 @@ def _apply_quiz(quiz: Quiz, spec: QuizSpec, readings: dict[str, int], report: Sy
     changed = is_new or quiz.source != spec.source or quiz.is_archived
     text_changed = is_new or quiz.source != spec.source or quiz.revision == 0  # 0: created by an author, never published
     quiz.title, quiz.pass_mark, quiz.estimated_minutes = spec.title, spec.pass_mark, spec.estimated_minutes
+    quiz.shuffle_options, quiz.partial_credit = spec.shuffle_options, spec.partial_credit
     quiz.filename, quiz.source, quiz.is_archived = spec.filename, spec.source, False
     db.session.flush()
     if changed:
@@ -130,6 +132,19 @@ def find_attempt(user: UserRef, token: str) -> QuizAttempt | None:
     return db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.token == token))
 
 
+def shown_orders(quiz: Quiz, token: str) -> dict[int, list[str]]:
+    """Return, by question id, the option keys in the order the attempt ``token`` shows them.
+
+    The order is drawn from the attempt's token (and the question's key), so the page sent again
+    with the same token, a reload of a refused form or its grading all see the same order without
+    storing anything before the attempt is submitted; the submitted attempt then keeps it.
+    """
+    def seed(question: Question) -> str | None:
+        return f"{token}/{question.key}" if quiz.shuffle_options else None
+
+    return {q.id: get_question_type(q.type).shown_order(q.data, seed(q)) for q in quiz.questions}
+
+
 def submit_attempt(user: UserRef, quiz: Quiz, responses: dict[int, list[str]], token: str) -> tuple[QuizAttempt, bool]:
     """Grade and store an attempt; a second submission with the same token returns the first.
 
@@ -140,19 +155,20 @@ def submit_attempt(user: UserRef, quiz: Quiz, responses: dict[int, list[str]], t
     if existing is not None:
         return existing, False
     questions = quiz.questions
+    orders = shown_orders(quiz, token)
     graded = [(q, responses.get(q.id, [])) for q in questions]
-    results = [get_question_type(q.type).grade(q.data, r) for q, r in graded]
-    correct = sum(results)
-    score = correct / len(questions) if questions else 0.0
+    credits = [get_question_type(q.type).credit(q.data, r, quiz.partial_credit) for q, r in graded]
+    earned = sum(credits, Fraction(0))
     attempt = QuizAttempt(
         user_id=user.id,
         quiz_id=quiz.id,
         token=token,
         quiz_revision=quiz.revision,
-        correct_count=correct,
+        correct_count=sum(credit == 1 for credit in credits),
         question_count=len(questions),
-        score=score,
-        is_passed=score * 100 >= quiz.pass_mark,
+        score=float(earned / len(questions)) if questions else 0.0,
+        # Exact: a float score can fall a hair under a mark it reaches (7 of 10 against 70 %).
+        is_passed=earned * 100 >= quiz.pass_mark * len(questions),
         submitted_dt=now_utc(),
     )
     try:
@@ -163,8 +179,9 @@ def submit_attempt(user: UserRef, quiz: Quiz, responses: dict[int, list[str]], t
         # A twin request (double click) inserted the same token first: use its attempt.
         return find_attempt(user, token), False
     answers = [
-        AttemptAnswer(attempt_id=attempt.id, question_id=q.id, position=position, response=response, is_correct=is_correct)
-        for position, ((q, response), is_correct) in enumerate(zip(graded, results, strict=True), start=1)
+        AttemptAnswer(attempt_id=attempt.id, question_id=q.id, position=position, response=response, shown_order=orders[q.id],
+                      is_correct=credit == 1, credit=float(credit))
+        for position, ((q, response), credit) in enumerate(zip(graded, credits, strict=True), start=1)
     ]
     db.session.add_all(answers)
     db.session.flush()

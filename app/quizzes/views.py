@@ -4,7 +4,9 @@ from flask import Blueprint
 from flask import abort
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
@@ -18,9 +20,16 @@ from app.quizzes.queries import attempts_of
 from app.quizzes.queries import quiz_for_module
 from app.quizzes.review import review_answers
 from app.quizzes.services import new_attempt_token
+from app.quizzes.services import shown_orders
 from app.quizzes.services import submit_attempt
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
+
+
+@bp.app_template_filter("points")
+def points_text(value: float) -> str:
+    """Points earned, as a French number: ``7``, ``7,5`` (partial credit gives shares of a point)."""
+    return format_decimal(round(value, 2), format="#,##0.##")
 
 
 @bp.route("/<module_slug>", methods=["GET", "POST"])
@@ -28,9 +37,11 @@ bp = Blueprint("quizzes", __name__, template_folder="templates")
 def take(module_slug: str):
     """Show a module's quiz with the learner's past attempts, and grade a submission."""
     quiz = quiz_for_module(module_slug) or abort(404)
-    form = make_quiz_form(quiz.questions)
+    # The token names the attempt and draws its order of options: a form sent again keeps both.
+    token = request.form.get("token", "") if request.method == "POST" else new_attempt_token()
+    form = make_quiz_form(quiz.questions, shown_orders(quiz, token))
     if not form.is_submitted():
-        form.token.data = new_attempt_token()
+        form.token.data = token
     elif form.validate():
         attempt, _created = submit_attempt(current_user, quiz, responses_from_form(form, quiz.questions), form.token.data)
         db.session.commit()

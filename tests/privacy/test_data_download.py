@@ -5,10 +5,13 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
 from app.auth.models import Role
 from app.auth.models import User
 from app.extensions import db
+from app.quizzes.models import AttemptAnswer
+from app.quizzes.models import QuizAttempt
 from tests.helpers import recorded_statements
 from tests.privacy.conftest import COMMENT
 from tests.privacy.conftest import NOTE
@@ -83,7 +86,11 @@ def test_quiz_attempts_with_answers_and_quiz_progress(client, camille):
     assert (failed["is_passed"], failed["correct_count"], failed["submitted_dt"]) == (False, 0, "2026-11-04T09:00:00+00:00")
     assert (passed["is_passed"], passed["correct_count"], passed["question_count"], passed["score"]) == (True, 3, 3, 1.0)
     answers = {a["question_key"]: a for a in passed["answers"]}
-    assert answers["choix-unique"] == {"question_key": "choix-unique", "question": "Quelle option est juste ?", "response": ["b"], "response_text": ["B"], "is_correct": True}
+    shown = answers["choix-unique"].pop("options_shown")
+    assert answers["choix-unique"] == {"question_key": "choix-unique", "question": "Quelle option est juste ?", "response": ["b"], "response_text": ["B"],
+                                       "is_correct": True, "credit": 1.0}
+    assert sorted(shown, key=lambda o: o["key"]) == [{"key": "a", "text": "A"}, {"key": "b", "text": "B"}, {"key": "c", "text": "C"}]
+    assert answers["vrai-faux"]["options_shown"] == [{"key": "true", "text": "Vrai"}, {"key": "false", "text": "Faux"}]
     assert answers["choix-multiple"]["response"] == ["a", "c"]
     assert answers["vrai-faux"]["response_text"] == ["Faux"]
     [best] = data["quiz_progress"]
@@ -162,3 +169,11 @@ def test_the_file_costs_a_fixed_number_of_queries(app, client, camille):
         seen.clear()
         client.get(DOWNLOAD)
     assert len(seen) == first  # one more attempt, three more answers: no more queries
+
+
+def test_the_options_are_listed_in_the_order_the_person_saw_them(app, client, camille):
+    with app.app_context():
+        stored = [[a.shown_order for a in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id).order_by(AttemptAnswer.position))]
+                  for attempt_id in db.session.scalars(select(QuizAttempt.id).order_by(QuizAttempt.id))]
+    exported = [[[o["key"] for o in answer["options_shown"]] for answer in attempt["answers"]] for attempt in _download(client)["quiz_attempts"]]
+    assert exported == stored and len(stored) == 2
