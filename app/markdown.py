@@ -7,6 +7,12 @@ never render Markdown per request and templates mark nothing else as safe.
 import markdown as md
 import nh3
 from markupsafe import Markup
+from markupsafe import escape
+
+from app.markdown_guard import GuardExtension
+from app.markdown_guard import MarkdownRefused
+from app.markdown_guard import precheck
+from app.typography import FrenchSpacingExtension
 
 EXTENSIONS = ["extra", "admonition", "sane_lists", "smarty"]
 EXTENSION_CONFIGS = {
@@ -43,6 +49,31 @@ def sanitise_html(html: str) -> str:
 
 
 def render_markdown(text: str) -> Markup:
-    """Turn Markdown ``text`` into sanitised HTML, safe to insert in a page."""
-    html = md.markdown(text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    """Turn Markdown ``text`` into sanitised HTML, safe to insert in a page.
+
+    :raise MarkdownRefused: the text is too long, nested too deep or too costly to render
+        (see :mod:`app.markdown_guard`); ``str(error)`` is the message for the author.
+    """
+    problem = precheck(text)
+    if problem:
+        raise MarkdownRefused(problem)
+    extensions = [*EXTENSIONS, GuardExtension(), FrenchSpacingExtension()]  # new instances: one budget per render; guard last
+    html = md.markdown(text, extensions=extensions, extension_configs=EXTENSION_CONFIGS, output_format="html")
     return Markup(sanitise_html(html))
+
+
+def markdown_problem(text: str) -> str | None:
+    """Why ``text`` cannot be rendered (the message for its author), or ``None`` if it can."""
+    try:
+        render_markdown(text)
+    except MarkdownRefused as refused:
+        return str(refused)
+    return None
+
+
+def render_preview(text: str) -> Markup:
+    """Render ``text`` for an author's preview: a refused text shows why, in place of the preview."""
+    try:
+        return render_markdown(text)
+    except MarkdownRefused as refused:
+        return Markup('<p class="flash flash-error" role="alert">%s</p>') % escape(str(refused))

@@ -44,3 +44,33 @@ def test_admonition_box_is_kept():
     html = str(render_markdown('!!! retenir "À retenir"\n    Une idée.\n'))
     assert 'class="admonition retenir"' in html
     assert "À retenir" in html
+
+
+NNBSP = "\u202f"
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("Attention : oui ; non ! Vraiment ?", f"Attention{NNBSP}: oui{NNBSP}; non{NNBSP}! Vraiment{NNBSP}?"),
+    ("Attention: oui; non! Vraiment?", f"Attention{NNBSP}: oui{NNBSP}; non{NNBSP}! Vraiment{NNBSP}?"),
+    ("« Dans certains cas »", f"«{NNBSP}Dans certains cas{NNBSP}»"),
+    ("«sans espace»", f"«{NNBSP}sans espace{NNBSP}»"),
+    ("Déjà\u00a0: insécable, et\u202f; fine", f"Déjà{NNBSP}: insécable, et{NNBSP}; fine"),
+    ("Quoi ?! Et !?", f"Quoi{NNBSP}?! Et{NNBSP}!?"),
+    ("À 10:30, voir https://example.org/?q=1 et mailto:a@b.fr", "À 10:30, voir https://example.org/?q=1 et mailto:a@b.fr"),
+    ("(?) et [!]", "(?) et [!]"),
+])
+def test_french_spacing_is_added_by_the_renderer(source, expected):
+    assert str(render_markdown(source)) == f"<p>{expected}</p>"
+
+
+def test_french_spacing_spans_inline_elements_and_never_doubles():
+    html = str(render_markdown("**Note**: «*mot*» ; `code`: fin"))
+    assert html == f"<p><strong>Note</strong>{NNBSP}: «{NNBSP}<em>mot</em>{NNBSP}»{NNBSP}; <code>code</code>{NNBSP}: fin</p>"
+    assert f"{NNBSP}{NNBSP}" not in str(render_markdown(f"a{NNBSP}{NNBSP}: « {NNBSP}b\u00a0»"))
+
+
+def test_french_spacing_leaves_code_and_attributes_alone():
+    html = str(render_markdown('Un `a : b ?` puis\n\n    bloc : code ?\n\n[lien : ici](https://example.org/a:b?c "titre : x")'))
+    assert "<code>a : b ?</code>" in html and "bloc : code ?" in html
+    assert 'href="https://example.org/a:b?c"' in html and 'title="titre : x"' in html
+    assert f"lien{NNBSP}: ici" in html

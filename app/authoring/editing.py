@@ -28,7 +28,7 @@ from app.clock import now_utc
 from app.contentfile import ContentError
 from app.contentfile import ContentInvalid
 from app.extensions import db
-from app.markdown import render_markdown
+from app.markdown import render_preview
 
 
 class ModuleEditor:
@@ -81,8 +81,8 @@ class ReadingEditor:
 
     @staticmethod
     def preview(form: ReadingForm) -> Markup | None:
-        """The body as learners will see it, through the one sanitising renderer."""
-        return render_markdown(form.body.data or "")
+        """The body as learners will see it, through the one sanitising renderer (or why it cannot be)."""
+        return render_preview(form.body.data or "")
 
 
 EDITORS = {"module": ModuleEditor, "reading": ReadingEditor}

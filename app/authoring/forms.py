@@ -15,6 +15,17 @@ from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
+from wtforms.validators import ValidationError
+
+from app.markdown import markdown_problem
+
+
+def renderable(form, field) -> None:
+    """Refuse Markdown that is too long or too costly to render, with the renderer's reason."""
+    problem = markdown_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Minuscules, chiffres et tirets seulement (ex. nouvelle-lecture)."))
 
@@ -62,7 +73,7 @@ class ReadingForm(_EditorForm):
     interviewee = StringField(_l("Personne interrogée (facultatif)"), validators=[Optional(), Length(max=120)])
     role = StringField(_l("Fonction (facultatif)"), validators=[Optional(), Length(max=200)])
     organisation = StringField(_l("Organisation (facultatif)"), validators=[Optional(), Length(max=200)])
-    body = TextAreaField(_l("Texte (Markdown)"), validators=[DataRequired(_l("Écrivez le texte de la lecture.")), Length(max=100_000)])
+    body = TextAreaField(_l("Texte (Markdown)"), validators=[DataRequired(_l("Écrivez le texte de la lecture.")), Length(max=100_000), renderable])
 
 
 class NewItemForm(FlaskForm):

@@ -37,7 +37,7 @@ from app.authoring.structure import set_archived
 from app.catalogue.models import Module
 from app.contentfile import ContentInvalid
 from app.extensions import db
-from app.markdown import render_markdown
+from app.markdown import render_preview
 
 bp = Blueprint("authoring", __name__, template_folder="templates")
 
@@ -79,7 +79,7 @@ def preview():
     form = PreviewForm()
     if not form.validate_on_submit():
         abort(400)
-    return Markup(render_markdown(form.body.data or "")), 200, {"Content-Type": "text/html; charset=utf-8"}
+    return Markup(render_preview(form.body.data or "")), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 @bp.route("/<any(module, reading, quiz):kind>/<int:object_id>/historique")

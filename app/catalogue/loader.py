@@ -15,6 +15,7 @@ from app.contentfile import TomlLocator
 from app.contentfile import parse_toml
 from app.contentfile import read_text
 from app.contentfile import split_front_matter
+from app.markdown import markdown_problem
 
 MODULE_FILE = "module.toml"
 _ORDERED_NAME = re.compile(r"^(\d+)-[a-z0-9-]+$")
@@ -82,6 +83,8 @@ def parse_reading(text: str, path: str, position: int, filename: str) -> tuple[R
         fields.error(None, "interviewee est obligatoire dès que role ou organisation est indiqué")
     if not body.strip():
         fields.errors.append(ContentError(path, None, "le texte de la lecture est vide"))
+    elif problem := markdown_problem(body):  # too long or too costly to render: refused here, not at every render
+        fields.errors.append(ContentError(path, None, problem))
     fields.errors += heading_errors(body, path, first_line=text[: len(text) - len(body)].count("\n") + 1)
     if fields.errors:
         return None, fields.errors
