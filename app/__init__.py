@@ -16,6 +16,7 @@ from app.extensions import csrf
 from app.extensions import db
 from app.extensions import login_manager
 from app.extensions import migrate
+from app.web import BoundedIntegerConverter
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -35,6 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     _refuse_weak_secret(app)
     _tune_engine(app)
     _init_extensions(app)
+    # Before any route is added: every <int:...> then stops at the id columns' range (a 404).
+    app.url_map.converters["int"] = BoundedIntegerConverter
     register_blueprints(app)
     register_commands(app)
     _register_request_hooks(app)

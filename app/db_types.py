@@ -6,6 +6,11 @@ from datetime import datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+#: The largest value of an ``Integer`` column on PostgreSQL (32 bits; SQLite stores 64). Every id
+#: and revision number is such a column, so a larger number names nothing: it must be answered
+#: with a 404 before it reaches the database, which refuses it with an error (a 500).
+MAX_INTEGER = 2**31 - 1
+
 
 class UTCDateTime(TypeDecorator):
     """Store naive UTC on every engine; always hand back aware UTC datetimes.

@@ -36,6 +36,7 @@ from app.privacy.queries import erasure_counts
 from app.privacy.services import AnonymisationRefused
 from app.privacy.services import anonymisation_refusal
 from app.privacy.services import anonymise_learner
+from app.web import page_arg
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
@@ -47,7 +48,7 @@ LEARNERS_PER_PAGE = 100
 @role_required(Role.ADMIN)
 def home():
     """List accounts with their roles (paginated)."""
-    page = db.paginate(select(User).order_by(User.email), per_page=50, max_per_page=200, error_out=False)
+    page = db.paginate(select(User).order_by(User.email), page=page_arg(), per_page=50, max_per_page=200, error_out=False)
     may_anonymise = {user.id for user in page.items if anonymisation_refusal(user) is None}
     return render_template("admin/home.html", page=page, may_anonymise=may_anonymise, title=_("Administration"))
 
@@ -128,7 +129,7 @@ def cohort(cohort_id: int):
         db.session.commit()
         flash(message, "success")
         return redirect(url_for(".cohort", cohort_id=cohort_id), code=303)
-    learners = db.paginate(cohort_learners(cohort_id), per_page=LEARNERS_PER_PAGE, max_per_page=LEARNERS_PER_PAGE, error_out=False)
+    learners = db.paginate(cohort_learners(cohort_id), page=page_arg(), per_page=LEARNERS_PER_PAGE, max_per_page=LEARNERS_PER_PAGE, error_out=False)
     status = 400 if request.method == "POST" else 200
     return render_template(
         "admin/cohort.html", cohort=found, learners=learners, tutors=cohort_tutors(cohort_id), learner_form=learner_form,

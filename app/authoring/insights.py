@@ -28,6 +28,7 @@ from app.extensions import db
 from app.progress.models import FeedbackRating
 from app.quizzes.models import Quiz
 from app.quizzes.question_types import QUESTION_TYPES
+from app.web import page_arg
 
 #: How the pages name each verdict, in the order they show them.
 RATING_LABELS = {FeedbackRating.CLEAR: _l("Clair"), FeedbackRating.UNCLEAR: _l("Pas clair"), FeedbackRating.TOO_LONG: _l("Trop long")}
@@ -71,7 +72,7 @@ def insights_reading(reading_id: int):
     :raise 404: no such reading.
     """
     reading = db.get_or_404(Reading, reading_id)
-    page = reading_comments(reading.id, request.args.get("page", 1, type=int))
+    page = reading_comments(reading.id, page_arg())
     return _render(
         "authoring/insights_reading.html",
         reading=reading,

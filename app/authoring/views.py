@@ -9,7 +9,6 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
-from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -38,6 +37,7 @@ from app.catalogue.models import Module
 from app.contentfile import ContentInvalid
 from app.extensions import db
 from app.markdown import render_preview
+from app.web import id_arg
 
 bp = Blueprint("authoring", __name__, template_folder="templates")
 
@@ -87,7 +87,7 @@ def preview():
 def history(kind: str, object_id: int):
     """List an item's revisions; compare any two (``?a=N&b=M``)."""
     item = _item_or_404(kind, object_id)
-    page = history_page(item, request.args.get("a", type=int), request.args.get("b", type=int))
+    page = history_page(item, id_arg("a"), id_arg("b"))
     if page is None:
         abort(404)
     return render_template("authoring/history.html", item=item, page=page, restore_form=RestoreForm(), title=_("Historique : %(t)s", t=item.row.title))

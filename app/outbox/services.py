@@ -19,12 +19,14 @@ delivery per retry delay, and, as long as the server answers within ``MAIL_TIMEO
 """
 
 import logging
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -45,6 +47,24 @@ _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 #: The columns a queued message needs, besides those with defaults.
 MESSAGE_FIELDS = ("dedupe_key", "to_address", "subject", "body", "recipient_id", "sender_id", "cohort_id", "alert_id")
+#: The fields that become email headers: one line each, or the message could never be sent.
+HEADER_FIELDS = ("to_address", "subject")
+#: Unicode categories of control characters and of line and paragraph separators.
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+class MessageRefused(ValueError):
+    """A message that could never be sent (a header on several lines): nothing was queued."""
+
+
+def has_control_character(text: str) -> bool:
+    """Tell whether ``text`` holds a line break or another control character (never in a header)."""
+    return any(unicodedata.category(ch) in _CONTROL_CATEGORIES for ch in text)
+
+
+def one_line(text: str) -> str:
+    """Return ``text`` with each line break or other control character replaced by a space."""
+    return "".join(" " if unicodedata.category(ch) in _CONTROL_CATEGORIES else ch for ch in text)
 
 
 def queue_messages(messages: list[dict]) -> int:
@@ -52,9 +72,14 @@ def queue_messages(messages: list[dict]) -> int:
 
     :param messages: dicts with the keys of :data:`MESSAGE_FIELDS` (the links may be ``None``).
     :return: how many were queued.
+    :raise MessageRefused: if a header field holds a line break (nothing is queued then): the SMTP
+        library would refuse it at every sending attempt, forever.
     """
     if not messages:
         return 0
+    refused = [m.get("dedupe_key") for m in messages if any(has_control_character(m.get(key) or "") for key in HEADER_FIELDS)]
+    if refused:
+        raise MessageRefused(_("Objet ou adresse sur plusieurs lignes : aucun message mis en file (%(keys)s).", keys=", ".join(map(str, refused[:5]))))
     now = now_utc()
     rows = [{**{key: m.get(key) for key in MESSAGE_FIELDS}, "status": MessageStatus.QUEUED.value, "created_dt": now, "attempts": 0} for m in messages]
     table = OutboxMessage.__table__

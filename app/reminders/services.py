@@ -8,6 +8,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from app.consent.services import ensure_all_contactable
+from app.outbox.services import one_line
 from app.outbox.services import queue_messages
 
 #: The placeholders a template may use, with what each stands for (shown to tutors).
@@ -88,11 +89,16 @@ def queue_reminders(reminders: list[Reminder], *, cohort_id: int, sender_id: int
     """
     ensure_all_contactable([r.recipient.user_id for r in reminders])
     messages = [
-        {"dedupe_key": r.dedupe_key, "to_address": r.recipient.email, "subject": fill(r.subject, r.recipient.values), "body": fill(r.body, r.recipient.values),
+        {"dedupe_key": r.dedupe_key, "to_address": r.recipient.email, "subject": fill(r.subject, _one_line_values(r.recipient.values)), "body": fill(r.body, r.recipient.values),
          "recipient_id": r.recipient.user_id, "sender_id": sender_id, "cohort_id": cohort_id, "alert_id": r.alert_id}
         for r in reminders
     ]
     return queue_messages(messages)
+
+
+def _one_line_values(values: dict) -> dict:
+    """The placeholder values as a subject takes them: a name typed on two lines gives one line."""
+    return {name: one_line(value) if isinstance(value, str) else value for name, value in values.items()}
 
 
 def values_for(display_name: str, cohort, standing) -> dict[str, str]:

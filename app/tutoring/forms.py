@@ -17,6 +17,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
+from app.outbox.services import has_control_character
 from app.reminders.services import unknown_placeholders
 from app.tutoring.queries import PaceStatus
 from app.tutoring.services import CHANNELS
@@ -84,6 +85,12 @@ class ResolveForm(FlaskForm):
     submit = SubmitField(_l("Marquer comme traitée"))
 
 
+def _one_line(form, field):
+    """Refuse a line break or a control character: an email's subject is a single header line."""
+    if has_control_character(field.data or ""):
+        raise ValidationError(_l("L'objet doit tenir sur une seule ligne, sans retour à la ligne ni caractère de contrôle."))
+
+
 def _known_placeholders(form, field):
     unknown = unknown_placeholders(field.data or "")
     if unknown:
@@ -93,7 +100,7 @@ def _known_placeholders(form, field):
 class ReminderForm(FlaskForm):
     """A reminder the tutor edits, previews, then sends."""
 
-    subject = StringField(_l("Objet"), validators=[DataRequired(_l("Indiquez un objet.")), Length(max=200), _known_placeholders])
+    subject = StringField(_l("Objet"), validators=[DataRequired(_l("Indiquez un objet.")), Length(max=200), _one_line, _known_placeholders])
     body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Écrivez le message.")), Length(max=5000), _known_placeholders])
     #: Names this sending, so a form sent twice queues each reminder once.
     batch_key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])

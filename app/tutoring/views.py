@@ -58,6 +58,7 @@ from app.tutoring.services import OUTCOMES
 from app.tutoring.services import ContactError
 from app.tutoring.services import log_contact
 from app.tutoring.services import send_reminders
+from app.web import id_arg
 
 bp = Blueprint("tutoring", __name__, template_folder="templates")
 
@@ -236,7 +237,7 @@ def resolve(cohort_id: int, alert_id: int):
 
 def _reminder_selection(day):
     """The learners a reminder is for: one (``apprenant``) or those of the table's filter."""
-    learner_id = request.args.get("apprenant", type=int)
+    learner_id = id_arg("apprenant")
     if learner_id is not None:
         return learner_lines(day, [learner_id]), learner_id
     _form, wanted = _filter_from_args()
