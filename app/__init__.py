@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app import dates
 from app.config import DEV_SECRET_KEYS
 from app.config import Config
 from app.extensions import babel
@@ -98,6 +99,7 @@ def _init_extensions(app: Flask) -> None:
         return load_signed_in_user(int(user_id)) if user_id.isdigit() else None
 
     app.jinja_env.globals.update(Role=Role, current_locale=lambda: str(get_locale()))
+    dates.init_app(app)
 
 
 @event.listens_for(Engine, "connect")

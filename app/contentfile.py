@@ -9,6 +9,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 FRONT_MATTER_FENCE = "+++"
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,7 +35,7 @@ class ContentInvalid(Exception):
     """Raised when a package cannot be imported; carries every error found."""
 
     def __init__(self, errors: list[ContentError]):
-        super().__init__(f"{len(errors)} erreur(s) dans le paquet de cours")
+        super().__init__(ngettext("%(num)d erreur dans le paquet de cours", "%(num)d erreurs dans le paquet de cours", len(errors)))
         self.errors = errors
 
 
@@ -82,7 +85,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[ContentError]]:
         with path.open(encoding="utf-8", newline="") as handle:
             return handle.read(), []
     except UnicodeDecodeError as exc:
-        return None, [ContentError(rel, None, f"le fichier n'est pas en UTF-8 (octet {exc.start})")]
+        return None, [ContentError(rel, None, _("le fichier n'est pas en UTF-8 (octet %(byte)d)", byte=exc.start))]
 
 
 def parse_toml(text: str, path: str, first_line: int = 1) -> tuple[dict | None, list[ContentError]]:
@@ -93,7 +96,7 @@ def parse_toml(text: str, path: str, first_line: int = 1) -> tuple[dict | None, 
         match = _TOML_POSITION.search(str(exc))
         line = int(match.group(1)) + first_line - 1 if match else None
         message = _TOML_POSITION.sub("", str(exc)).strip()
-        return None, [ContentError(path, line, f"TOML invalide : {message}")]
+        return None, [ContentError(path, line, _("TOML invalide : %(message)s", message=message))]
 
 
 def split_front_matter(text: str, path: str) -> tuple[str | None, str, list[ContentError]]:
@@ -103,11 +106,11 @@ def split_front_matter(text: str, path: str) -> tuple[str | None, str, list[Cont
     """
     lines = text.split("\n")
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
-        return None, text, [ContentError(path, 1, "en-tête manquant : le fichier doit commencer par une ligne +++")]
+        return None, text, [ContentError(path, 1, _("en-tête manquant : le fichier doit commencer par une ligne +++"))]
     for i in range(1, len(lines)):
         if lines[i].strip() == FRONT_MATTER_FENCE:
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), []
-    return None, text, [ContentError(path, 1, "en-tête non fermé : ajoutez une ligne +++ après les métadonnées")]
+    return None, text, [ContentError(path, 1, _("en-tête non fermé : ajoutez une ligne +++ après les métadonnées"))]
 
 
 class FieldReader:
@@ -128,56 +131,56 @@ class FieldReader:
     def _get(self, key: str, kind: type | tuple, label: str, required: bool, default=None):
         if key not in self.data:
             if required:
-                self.error(None, f"champ obligatoire manquant : {key}")
+                self.error(None, _("champ obligatoire manquant : %(key)s", key=key))
             return default
         value = self.data[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.error(key, f"{key} doit être {label}")
+            self.error(key, _("%(key)s doit être %(label)s", key=key, label=label))
             return default
         return value
 
     def text(self, key: str, required: bool = True, default: str | None = None) -> str | None:
         """Return a non-empty string field."""
-        value = self._get(key, str, "un texte", required, default)
+        value = self._get(key, str, _("un texte"), required, default)
         if isinstance(value, str) and not value.strip() and required:
-            self.error(key, f"{key} ne doit pas être vide")
+            self.error(key, _("%(key)s ne doit pas être vide", key=key))
         return value
 
     def slug(self, key: str, required: bool = True) -> str | None:
         """Return an identifier made of lowercase letters, digits and hyphens."""
-        value = self._get(key, str, "un texte", required)
+        value = self._get(key, str, _("un texte"), required)
         if value is not None and not is_slug(value):
-            self.error(key, f"{key} doit ne contenir que des minuscules, chiffres et tirets : {value!r}")
+            self.error(key, _("%(key)s doit ne contenir que des minuscules, chiffres et tirets : %(value)r", key=key, value=value))
             return None
         return value
 
     def integer(self, key: str, minimum: int, maximum: int, required: bool = True, default: int | None = None) -> int | None:
         """Return an integer within bounds."""
-        value = self._get(key, int, "un nombre entier", required, default)
+        value = self._get(key, int, _("un nombre entier"), required, default)
         if value is not None and not minimum <= value <= maximum:
-            self.error(key, f"{key} doit être compris entre {minimum} et {maximum}")
+            self.error(key, _("%(key)s doit être compris entre %(min)d et %(max)d", key=key, min=minimum, max=maximum))
             return None
         return value
 
     def boolean(self, key: str, default: bool = False, required: bool = False) -> bool:
         """Return a boolean field."""
-        return self._get(key, bool, "true ou false", required, default)
+        return self._get(key, bool, _("true ou false"), required, default)
 
     def text_list(self, key: str, min_items: int, max_items: int) -> list[str]:
         """Return a list of non-empty strings."""
-        value = self._get(key, list, "une liste", True, [])
+        value = self._get(key, list, _("une liste"), True, [])
         if not all(isinstance(item, str) and item.strip() for item in value):
-            self.error(key, f"{key} doit être une liste de textes non vides")
+            self.error(key, _("%(key)s doit être une liste de textes non vides", key=key))
             return []
         if not min_items <= len(value) <= max_items and key in self.data:
-            self.error(key, f"{key} doit compter entre {min_items} et {max_items} éléments")
+            self.error(key, _("%(key)s doit compter entre %(min)d et %(max)d éléments", key=key, min=min_items, max=max_items))
         return value
 
     def only(self, allowed: set[str]) -> None:
         """Report keys that the format does not know (often a typo)."""
         for key in self.data:
             if key not in allowed:
-                self.error(key, f"champ inconnu : {key} (champs admis : {', '.join(sorted(allowed))})")
+                self.error(key, _("champ inconnu : %(key)s (champs admis : %(keys)s)", key=key, keys=", ".join(sorted(allowed))))
 
 
 #: Versions of the quiz and self-diagnostic file format this code reads.

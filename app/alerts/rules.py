@@ -2,7 +2,7 @@
 
 Each finding carries its kind and the figures behind it, so that the reason can be shown in plain
 words ("7 jours de retard : 3 éléments sur 11 faits, le rythme en attendait 8 ; dernière activité
-le 12 mars") in the reader's language. No database, no clock: the caller passes "today".
+le 12 mars") in the reader's language, with its plurals (« 1 élément sur 3 fait »). No database, no clock: the caller passes "today".
 """
 
 import enum
@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from app.cohorts.pace import Standing
+from app.dates import date_text
 
 
 class AlertKind(enum.StrEnum):
@@ -102,18 +102,24 @@ def evaluate(facts: LearnerFacts, thresholds: Thresholds) -> list[Finding]:
 
 def _pace_reason(figures: dict) -> str:
     text = ngettext("%(num)d jour de retard", "%(num)d jours de retard", figures["days"])
-    text += _(" : %(done)d éléments sur %(total)d faits, le rythme en attendait %(expected)d", **figures)
+    text += ngettext(
+        " : %(num)d élément sur %(total)d fait, le rythme en attendait %(expected)d",
+        " : %(num)d éléments sur %(total)d faits, le rythme en attendait %(expected)d",
+        figures["done"],
+        total=figures["total"],
+        expected=figures["expected"],
+    )
     if figures.get("idle"):
         text += ngettext(" ; aucune activité depuis %(num)d jour", " ; aucune activité depuis %(num)d jours", figures["idle"])
     if figures["last"]:
-        text += _(" ; dernière activité le %(date)s", date=format_date(figures["last"], "d MMMM"))
+        text += _(" ; dernière activité le %(date)s", date=date_text(figures["last"], "day_month"))
     return text + "."
 
 
 _REASONS = {
     AlertKind.NOT_STARTED: lambda f: _(
         "Pas encore commencé : aucune activité depuis le début de la cohorte le %(date)s (%(days)d jours).",
-        date=format_date(f["start"], "d MMMM"),
+        date=date_text(f["start"], "day_month"),
         days=f["days"],
     ),
     AlertKind.BEHIND: _pace_reason,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy import update
@@ -52,14 +53,14 @@ class ItemKind:
 def _parse_module(row: Module, text: str):
     spec, errors = parse_module(text, _module_path(row), row.position, row.dirname)
     if spec is not None and spec.slug != row.slug:
-        return None, [ContentError(_module_path(row), None, f"le slug ne peut pas changer (il reste {row.slug})")]
+        return None, [ContentError(_module_path(row), None, _("le slug ne peut pas changer (il reste %(slug)s)", slug=row.slug))]
     return spec, errors
 
 
 def _parse_reading(row: Reading, text: str):
     spec, errors = parse_reading(text, _reading_path(row), row.position, row.filename)
     if spec is not None and spec.slug != row.slug:
-        return None, [ContentError(_reading_path(row), None, f"le slug ne peut pas changer (il reste {row.slug})")]
+        return None, [ContentError(_reading_path(row), None, _("le slug ne peut pas changer (il reste %(slug)s)", slug=row.slug))]
     return spec, errors
 
 
@@ -69,16 +70,16 @@ def _parse_quiz(row: Quiz, text: str):
     if spec is None:
         return None, errors
     if spec.module_slug != row.module.slug:
-        return None, [ContentError(path, None, f"module doit rester {row.module.slug}")]
+        return None, [ContentError(path, None, _("module doit rester %(slug)s", slug=row.module.slug))]
     live = set(db.session.scalars(select(Reading.slug).where(Reading.is_archived.is_(False))))
-    missing = [ContentError(path, q.reading_line, f"lecture inconnue ou archivée : {q.reading_slug}") for q in spec.questions if q.reading_slug not in live]
+    missing = [ContentError(path, q.reading_line, _("lecture inconnue ou archivée : %(slug)s", slug=q.reading_slug)) for q in spec.questions if q.reading_slug not in live]
     return (None, missing) if missing else (spec, [])
 
 
 def _module_blockers(row: Module) -> list[ContentError]:
     """A module goes live only with at least one live reading (learners would find it empty)."""
     live = db.session.scalar(select(Reading.id).where(Reading.module_id == row.id, Reading.is_archived.is_(False)).limit(1))
-    return [] if live is not None else [ContentError(_module_path(row), None, "publiez d'abord au moins une lecture de ce module")]
+    return [] if live is not None else [ContentError(_module_path(row), None, _("publiez d'abord au moins une lecture de ce module"))]
 
 
 def _module_path(row: Module) -> str:

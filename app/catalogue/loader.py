@@ -1,5 +1,8 @@
 """Parse the ``course/`` folder into specs (pure: no database, no Flask).
 
+Messages go through Flask-Babel's ``gettext``, which needs no application: outside one it
+returns the French text, inside one the reader's language.
+
 Layout: one folder per module, named ``NN-name``, holding ``module.toml`` and one ``NN-name.md``
 file per reading. See ``course/README.md`` for the format.
 """
@@ -8,6 +11,8 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+
+from flask_babel import gettext as _
 
 from app.contentfile import ContentError
 from app.contentfile import FieldReader
@@ -80,9 +85,9 @@ def parse_reading(text: str, path: str, position: int, filename: str) -> tuple[R
     lines = _source_lines(fields)
     person = {key: fields.text(key, required=False) for key in PERSON_KEYS}
     if any(person.values()) and not person["interviewee"]:
-        fields.error(None, "interviewee est obligatoire dès que role ou organisation est indiqué")
+        fields.error(None, _("interviewee est obligatoire dès que role ou organisation est indiqué"))
     if not body.strip():
-        fields.errors.append(ContentError(path, None, "le texte de la lecture est vide"))
+        fields.errors.append(ContentError(path, None, _("le texte de la lecture est vide")))
     elif problem := markdown_problem(body):  # too long or too costly to render: refused here, not at every render
         fields.errors.append(ContentError(path, None, problem))
     fields.errors += heading_errors(body, path, first_line=text[: len(text) - len(body)].count("\n") + 1)
@@ -121,9 +126,9 @@ def heading_errors(body: str, path: str, first_line: int) -> list[ContentError]:
             continue
         new_level = len(match.group(1))
         if new_level == 1:
-            errors.append(ContentError(path, number, "titre de niveau 1 interdit : la page affiche déjà le titre, commencez à ##"))
+            errors.append(ContentError(path, number, _("titre de niveau 1 interdit : la page affiche déjà le titre, commencez à ##")))
         elif new_level > level + 1:
-            errors.append(ContentError(path, number, f"niveau de titre sauté : {'#' * new_level} après {'#' * level}"))
+            errors.append(ContentError(path, number, _("niveau de titre sauté : %(new)s après %(old)s", new="#" * new_level, old="#" * level)))
         level = max(new_level, 2)
     return errors
 
@@ -131,7 +136,7 @@ def heading_errors(body: str, path: str, first_line: int) -> list[ContentError]:
 def _source_lines(fields: FieldReader) -> tuple[int, int]:
     value = fields.data.get("source_lines")
     if value is None:
-        fields.error(None, "champ obligatoire manquant : source_lines (première et dernière ligne du recueil)")
+        fields.error(None, _("champ obligatoire manquant : source_lines (première et dernière ligne du recueil)"))
         return (0, 0)
     valid = (
         isinstance(value, list)
@@ -140,7 +145,7 @@ def _source_lines(fields: FieldReader) -> tuple[int, int]:
         and value[0] <= value[1]
     )
     if not valid:
-        fields.error("source_lines", "source_lines doit être [première, dernière] : deux numéros de ligne croissants")
+        fields.error("source_lines", _("source_lines doit être [première, dernière] : deux numéros de ligne croissants"))
         return (0, 0)
     return value[0], value[1]
 
@@ -171,7 +176,7 @@ def load_course(course_dir: Path) -> tuple[list[ModuleSpec], list[ContentError]]
     modules: list[ModuleSpec] = []
     errors: list[ContentError] = []
     if not course_dir.is_dir():
-        return [], [ContentError(str(course_dir), None, "dossier du cours introuvable")]
+        return [], [ContentError(str(course_dir), None, _("dossier du cours introuvable"))]
     for folder in sorted(p for p in course_dir.iterdir() if p.is_dir()):
         spec, found = _load_module_folder(course_dir, folder)
         errors += found
@@ -184,10 +189,10 @@ def _load_module_folder(course_dir: Path, folder: Path) -> tuple[ModuleSpec | No
     rel = f"{course_dir.name}/{folder.name}"
     position = _position(folder.name)
     if position is None:
-        return None, [ContentError(rel, None, "nom de dossier invalide : attendu NN-nom (ex. 02-assurance)")]
+        return None, [ContentError(rel, None, _("nom de dossier invalide : attendu NN-nom (ex. 02-assurance)"))]
     module_path = folder / MODULE_FILE
     if not module_path.is_file():
-        return None, [ContentError(f"{rel}/{MODULE_FILE}", None, "fichier module.toml manquant")]
+        return None, [ContentError(f"{rel}/{MODULE_FILE}", None, _("fichier module.toml manquant"))]
     text, errors = read_text(module_path, f"{rel}/{MODULE_FILE}")
     spec = None
     if text is not None:
@@ -202,7 +207,7 @@ def _load_module_folder(course_dir: Path, folder: Path) -> tuple[ModuleSpec | No
         return None, errors
     spec.readings.extend(readings)
     if not readings and not errors:
-        errors.append(ContentError(rel, None, "le module n'a aucune lecture"))
+        errors.append(ContentError(rel, None, _("le module n'a aucune lecture")))
     return spec, errors
 
 
@@ -210,7 +215,7 @@ def _load_reading_file(rel: str, path: Path) -> tuple[ReadingSpec | None, list[C
     position = _position(path.stem)
     file_rel = f"{rel}/{path.name}"
     if position is None:
-        return None, [ContentError(file_rel, None, "nom de fichier invalide : attendu NN-nom.md (ex. 01-introduction.md)")]
+        return None, [ContentError(file_rel, None, _("nom de fichier invalide : attendu NN-nom.md (ex. 01-introduction.md)"))]
     text, errors = read_text(path, file_rel)
     if text is None:
         return None, errors

@@ -5,6 +5,8 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.auth.models import Role
@@ -87,9 +89,9 @@ def create_cohort(name: str, start_date: date, end_date: date, thresholds: dict[
     :raise CohortError: if the name is taken or the dates are in the wrong order.
     """
     if end_date <= start_date:
-        raise CohortError("La date de fin doit suivre la date de début.")
+        raise CohortError(_("La date de fin doit suivre la date de début."))
     if db.session.scalar(select(Cohort.id).where(Cohort.name == name.strip())) is not None:
-        raise CohortError(f"Une cohorte s'appelle déjà « {name.strip()} ».")
+        raise CohortError(_("Une cohorte s'appelle déjà « %(name)s ».", name=name.strip()))
     cohort = Cohort(
         name=name.strip(), start_date=start_date, end_date=end_date, sends_reminders=sends_reminders, **{k: thresholds[k] for k in THRESHOLD_FIELDS}
     )
@@ -98,12 +100,13 @@ def create_cohort(name: str, start_date: date, end_date: date, thresholds: dict[
     return cohort
 
 
-def _account_with_role(email: str, role: Role, label: str) -> User:
+def _account_with_role(email: str, role: Role, refusal: str) -> User:
+    """``refusal`` says, with ``%(email)s``, that the account lacks ``role`` (one message per role, so each translates whole)."""
     user = find_user_by_email(email)
     if user is None:
-        raise CohortError(f"Aucun compte pour {email.strip()}.")
+        raise CohortError(_("Aucun compte pour %(email)s.", email=email.strip()))
     if not user.has_role(role):
-        raise CohortError(f"{user.email} n'a pas le rôle {label}.")
+        raise CohortError(refusal % {"email": user.email})
     return user
 
 
@@ -112,7 +115,7 @@ def enrol_by_email(cohort: Cohort, email: str) -> User:
 
     :raise CohortError: for an unknown address or an account without the learner role.
     """
-    user = _account_with_role(email, Role.LEARNER, "apprenant")
+    user = _account_with_role(email, Role.LEARNER, _("%(email)s n'a pas le rôle apprenant."))
     enrol(cohort, user)
     return user
 
@@ -122,7 +125,7 @@ def assign_tutor_by_email(cohort: Cohort, email: str) -> User:
 
     :raise CohortError: for an unknown address or an account without the tutor role.
     """
-    user = _account_with_role(email, Role.TUTOR, "tuteur")
+    user = _account_with_role(email, Role.TUTOR, _("%(email)s n'a pas le rôle tuteur."))
     assign_tutor(cohort, user)
     return user
 
@@ -160,7 +163,13 @@ class CsvInvalid(CohortError):
     """An enrolment file has bad lines; nobody was enrolled."""
 
     def __init__(self, problems: list[CsvProblem]):
-        super().__init__(f"{len(problems)} ligne(s) à corriger : personne n'a été inscrit.")
+        super().__init__(
+            ngettext(
+                "%(num)d ligne à corriger : personne n'a été inscrit.",
+                "%(num)d lignes à corriger : personne n'a été inscrit.",
+                len(problems),
+            )
+        )
         self.problems = problems
 
 
@@ -182,18 +191,18 @@ def check_enrolment_csv(text: str) -> tuple[list[User], list[CsvProblem]]:
     for line, email in rows:
         user = users.get(email)
         if "@" not in email:
-            problems.append(CsvProblem(line, f"adresse e-mail invalide : {email}"))
+            problems.append(CsvProblem(line, _("adresse e-mail invalide : %(email)s", email=email)))
         elif email in seen:
-            problems.append(CsvProblem(line, f"{email} figure déjà ligne {seen[email]}"))
+            problems.append(CsvProblem(line, _("%(email)s figure déjà ligne %(line)d", email=email, line=seen[email])))
         elif user is None:
-            problems.append(CsvProblem(line, f"aucun compte pour {email}"))
+            problems.append(CsvProblem(line, _("aucun compte pour %(email)s", email=email)))
         elif not user.has_role(Role.LEARNER):
-            problems.append(CsvProblem(line, f"{email} n'a pas le rôle apprenant"))
+            problems.append(CsvProblem(line, _("%(email)s n'a pas le rôle apprenant", email=email)))
         else:
             learners.append(user)
         seen.setdefault(email, line)
     if not rows:
-        problems.append(CsvProblem(1, "le fichier ne contient aucune adresse"))
+        problems.append(CsvProblem(1, _("le fichier ne contient aucune adresse")))
     return learners, problems
 
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from app.contentfile import ContentError
 from app.contentfile import FieldReader
 from app.contentfile import open_versioned_document
@@ -47,7 +49,7 @@ def parse_diagnostic(text: str, path: str) -> tuple[DiagnosticSpec | None, list[
     scale = fields.text_list("scale", 5, 5)
     raw = data.get("statements")
     if not isinstance(raw, list) or not raw:
-        fields.error(None, "aucun énoncé : ajoutez des tables [[statements]]")
+        fields.error(None, _("aucun énoncé : ajoutez des tables [[statements]]"))
         raw = []
     errors = fields.errors
     statements = []
@@ -59,7 +61,7 @@ def parse_diagnostic(text: str, path: str) -> tuple[DiagnosticSpec | None, list[
         if not sub.errors:
             statements.append(StatementSpec(key, statement_text, module, index + 1, locator.line_of(None, "statements", index)))
     keys = [s.key for s in statements]
-    errors += [ContentError(path, s.line, f"identifiant d'énoncé en double : {s.key}") for i, s in enumerate(statements) if s.key in keys[:i]]
+    errors += [ContentError(path, s.line, _("identifiant d'énoncé en double : %(key)s", key=s.key)) for i, s in enumerate(statements) if s.key in keys[:i]]
     if errors:
         return None, errors
     return DiagnosticSpec(title, introduction, scale, statements, FILENAME, text, path), []
@@ -70,6 +72,6 @@ def load_diagnostic(quizzes_dir: Path) -> tuple[DiagnosticSpec | None, list[Cont
     path = quizzes_dir / FILENAME
     rel = f"{quizzes_dir.name}/{FILENAME}"
     if not path.is_file():
-        return None, [ContentError(rel, None, "fichier de l'autodiagnostic manquant")]
+        return None, [ContentError(rel, None, _("fichier de l'autodiagnostic manquant"))]
     text, errors = read_text(path, rel)
     return (None, errors) if text is None else parse_diagnostic(text, rel)

@@ -1,6 +1,7 @@
 """Home and language switch."""
 
 from flask import Blueprint
+from flask import current_app
 from flask import redirect
 from flask import request
 from flask import session
@@ -16,6 +17,15 @@ bp = Blueprint("main", __name__)
 def index():
     """Send visitors to the course map (which asks anonymous ones to sign in)."""
     return redirect(url_for("catalogue.course_map"))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Answer the address browsers ask for by themselves with the site's icon (an SVG, as ``base.html`` links)."""
+    response = current_app.send_static_file("favicon.svg")
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 86400
+    return response
 
 
 @bp.route("/langue", methods=["POST"])

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from app.catalogue.loader import ModuleSpec
 from app.catalogue.loader import load_course
 from app.contentfile import ContentError
@@ -30,8 +32,10 @@ def load_package(course_dir: Path, quizzes_dir: Path) -> tuple[Package, list[Con
     diagnostic, diagnostic_errors = load_diagnostic(quizzes_dir)
     errors += quiz_errors + diagnostic_errors
     package = Package(modules, quizzes, diagnostic)
-    errors += _duplicates([(m.slug, m.path) for m in modules], "module")
-    errors += _duplicates([(r.slug, r.path) for m in modules for r in m.readings], "lecture")
+    errors += _duplicates([(m.slug, m.path) for m in modules], _("module en double : %(slug)r est déjà utilisé dans %(path)s"))
+    errors += _duplicates(
+        [(r.slug, r.path) for m in modules for r in m.readings], _("lecture en double : %(slug)r est déjà utilisé dans %(path)s")
+    )
     # Links are checked only against a course that parsed cleanly: a reading with a syntax error
     # would otherwise show up again as an "unknown reading" in every quiz that names it.
     if course_is_clean:
@@ -48,29 +52,30 @@ def _check_links(package: Package, quiz_files: set[str]) -> list[ContentError]:
     reading_slugs = {r.slug for r in readings}
     for quiz in package.quizzes:
         if quiz.filename != f"{quiz.module_slug}.toml":
-            errors.append(ContentError(quiz.path, None, f"le fichier du quiz du module {quiz.module_slug!r} doit s'appeler {quiz.module_slug}.toml"))
+            errors.append(ContentError(quiz.path, None, _("le fichier du quiz du module %(slug)r doit s'appeler %(slug)s.toml", slug=quiz.module_slug)))
         if quiz.module_slug not in module_slugs:
-            errors.append(ContentError(quiz.path, None, f"module inconnu : {quiz.module_slug!r}"))
+            errors.append(ContentError(quiz.path, None, _("module inconnu : %(slug)r", slug=quiz.module_slug)))
         for question in quiz.questions:
             if question.reading_slug not in reading_slugs:
-                errors.append(ContentError(quiz.path, question.reading_line, f"question {question.key} : lecture inconnue {question.reading_slug!r}"))
+                errors.append(ContentError(quiz.path, question.reading_line, _("question %(key)s : lecture inconnue %(slug)r", key=question.key, slug=question.reading_slug)))
     for module in package.modules:
         # A quiz file that exists but has errors was reported already; only a missing file is new.
         if module.slug not in quiz_files:
-            errors.append(ContentError(module.path, None, f"le module {module.slug} n'a pas de quiz dans quizzes/"))
+            errors.append(ContentError(module.path, None, _("le module %(slug)s n'a pas de quiz dans quizzes/", slug=module.slug)))
     if package.diagnostic is not None:
         for statement in package.diagnostic.statements:
             if statement.module_slug and statement.module_slug not in module_slugs:
-                errors.append(ContentError(package.diagnostic.path, statement.line, f"énoncé {statement.key} : module inconnu {statement.module_slug!r}"))
+                errors.append(ContentError(package.diagnostic.path, statement.line, _("énoncé %(key)s : module inconnu %(slug)r", key=statement.key, slug=statement.module_slug)))
     return errors
 
 
-def _duplicates(items: list[tuple[str, str]], kind: str) -> list[ContentError]:
+def _duplicates(items: list[tuple[str, str]], message: str) -> list[ContentError]:
+    """``message`` names the kind whole (so it translates), with ``%(slug)r`` and ``%(path)s``."""
     first_seen: dict[str, str] = {}
     errors = []
     for slug, path in items:
         if slug in first_seen:
-            errors.append(ContentError(path, None, f"{kind} en double : {slug!r} est déjà utilisé dans {first_seen[slug]}"))
+            errors.append(ContentError(path, None, message % {"slug": slug, "path": first_seen[slug]}))
         else:
             first_seen[slug] = path
     return errors

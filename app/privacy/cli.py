@@ -7,6 +7,8 @@ from datetime import datetime
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.cohorts.models import Cohort
 from app.extensions import db
@@ -24,7 +26,7 @@ class Instant(click.ParamType):
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            self.fail(f"date invalide : {value!r} (attendu AAAA-MM-JJ ou AAAA-MM-JJTHH:MM, par exemple 2026-11-02)", param, ctx)
+            self.fail(_("date invalide : %(value)r (attendu AAAA-MM-JJ ou AAAA-MM-JJTHH:MM, par exemple 2026-11-02)", value=value), param, ctx)
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
@@ -48,11 +50,11 @@ def export_command(format_: str, since: datetime | None, cohort_id: int | None, 
     "anonyme"; exporting again gives the same statement ids.
     """
     if cohort_id is not None and db.session.get(Cohort, cohort_id) is None:
-        raise click.BadParameter(f"aucune cohorte n° {cohort_id}", param_hint="--cohort")
+        raise click.BadParameter(_("aucune cohorte n° %(id)d", id=cohort_id), param_hint="--cohort")
     statements = export_statements(current_app.config["PLATFORM_HOMEPAGE"], current_app.config["SECRET_KEY"], since=since, cohort_id=cohort_id, batch_size=batch_size)
     count = 0
     with click.open_file(output, "w", encoding="utf-8") as stream:
         for statement in statements:
             stream.write(json.dumps(statement, ensure_ascii=False, separators=(",", ":")) + "\n")
             count += 1
-    click.echo(f"{count} déclaration(s) xAPI exportée(s).", err=True)
+    click.echo(ngettext("%(num)d déclaration xAPI exportée.", "%(num)d déclarations xAPI exportées.", count), err=True)

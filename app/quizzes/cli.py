@@ -4,6 +4,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.authoring.gift import GiftRefused
@@ -24,7 +26,7 @@ quiz_cli = AppGroup("quiz", help="Importer et exporter les quiz au format GIFT d
 def _quiz_item(module_slug: str) -> Item:
     quiz_id = db.session.scalar(select(Quiz.id).join(Module).where(Module.slug == module_slug))
     if quiz_id is None:
-        click.echo(f"Aucun quiz pour le module « {module_slug} ».", err=True)
+        click.echo(_("Aucun quiz pour le module « %(slug)s ».", slug=module_slug), err=True)
         raise click.exceptions.Exit(1)
     return find_item("quiz", quiz_id)
 
@@ -41,29 +43,43 @@ def import_gift_command(file: Path, module_slug: str, reading: str | None, yes: 
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        _fail([f"{file}: le fichier n'est pas en UTF-8"])
+        _fail([_("%(file)s: le fichier n'est pas en UTF-8", file=file)])
     try:
         done = import_gift(item, text, reading=reading, skip_unsupported=yes, author_id=None, now=now_utc(), publish_now=publish_now)
         db.session.commit()
     except GiftRefused as exc:
         db.session.rollback()
         lines = [f"{file}:{p.line}: {p.message}" if p.line else f"{file}: {p.message}" for p in exc.problems]
-        hint = "Relancez avec --yes pour importer les autres questions." if exc.needs_confirmation else None
+        hint = _("Relancez avec --yes pour importer les autres questions.") if exc.needs_confirmation else None
         _fail(lines, hint)
     except ContentInvalid as exc:
         db.session.rollback()
         _fail([str(error) for error in exc.errors])
     except EditConflict:
         db.session.rollback()
-        _fail(["le quiz vient d'être modifié par ailleurs : relancez la commande"])
+        _fail([_("le quiz vient d'être modifié par ailleurs : relancez la commande")])
     for problem in done.skipped:
-        click.echo(f"{file}:{problem.line}: ignorée : {problem.message}", err=True)
-    where = f"publiées (révision {item.row.revision})" if done.published else "ajoutées au brouillon du quiz (publiez-le pour les montrer aux apprenants)"
-    click.echo(f"{len(done.keys)} question(s) {where}, lecture « {done.reading} » : {', '.join(done.keys)}.")
+        click.echo(_("%(file)s:%(line)s: ignorée : %(message)s", file=file, line=problem.line, message=problem.message), err=True)
+    facts = {"reading": done.reading, "keys": ", ".join(done.keys), "revision": item.row.revision}
+    if done.published:
+        said = ngettext(
+            "%(num)d question publiée (révision %(revision)d), lecture « %(reading)s » : %(keys)s.",
+            "%(num)d questions publiées (révision %(revision)d), lecture « %(reading)s » : %(keys)s.",
+            len(done.keys),
+            **facts,
+        )
+    else:
+        said = ngettext(
+            "%(num)d question ajoutée au brouillon du quiz (publiez-le pour la montrer aux apprenants), lecture « %(reading)s » : %(keys)s.",
+            "%(num)d questions ajoutées au brouillon du quiz (publiez-le pour les montrer aux apprenants), lecture « %(reading)s » : %(keys)s.",
+            len(done.keys),
+            **facts,
+        )
+    click.echo(said)
 
 
 def _fail(lines: list[str], hint: str | None = None) -> None:
-    click.echo("Import annulé, rien n'a été modifié :", err=True)
+    click.echo(_("Import annulé, rien n'a été modifié :"), err=True)
     for line in lines:
         click.echo(line, err=True)
     if hint:
@@ -81,4 +97,4 @@ def export_gift_command(module_slug: str, output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    click.echo(f"Quiz exporté au format GIFT dans {output}.")
+    click.echo(_("Quiz exporté au format GIFT dans %(path)s.", path=output))

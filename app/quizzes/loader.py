@@ -7,6 +7,8 @@ One TOML file per module, ``quizzes/<module-slug>.toml``, with ``version = 1``. 
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from app.contentfile import ContentError
 from app.contentfile import FieldReader
 from app.contentfile import TomlLocator
@@ -67,7 +69,7 @@ def parse_quiz(text: str, path: str, filename: str) -> tuple[QuizSpec | None, li
     settings = {key: fields.boolean(key, default) for key, default in SETTING_DEFAULTS.items()}
     raw_questions = data.get("questions")
     if not isinstance(raw_questions, list) or not raw_questions:
-        fields.error(None, "le quiz n'a aucune question : ajoutez des tables [[questions]]")
+        fields.error(None, _("le quiz n'a aucune question : ajoutez des tables [[questions]]"))
         raw_questions = []
     errors = fields.errors
     questions = []
@@ -84,13 +86,13 @@ def parse_quiz(text: str, path: str, filename: str) -> tuple[QuizSpec | None, li
 
 def _parse_question(raw: dict, path: str, locator: TomlLocator, index: int) -> tuple[QuestionSpec | None, list[ContentError]]:
     if not isinstance(raw, dict):
-        return None, [ContentError(path, locator.line_of("questions"), "questions doit être une suite de tables [[questions]]")]
+        return None, [ContentError(path, locator.line_of("questions"), _("questions doit être une suite de tables [[questions]]"))]
     fields = FieldReader(raw, path, locator, table="questions", index=index)
     key = fields.slug("id")
     type_name = fields.text("type")
     question_type = QUESTION_TYPES.get(type_name) if isinstance(type_name, str) else None
     if type_name and question_type is None:
-        fields.error("type", f"type de question inconnu : {type_name!r} (types admis : {', '.join(QUESTION_TYPES)})")
+        fields.error("type", _("type de question inconnu : %(type)r (types admis : %(types)s)", type=type_name, types=", ".join(QUESTION_TYPES)))
     prompt = fields.text("prompt")
     explanation = fields.text("explanation")
     reading = fields.slug("reading")
@@ -110,7 +112,7 @@ def _duplicate_keys(questions: list[QuestionSpec], path: str) -> list[ContentErr
     errors = []
     for question in questions:
         if question.key in seen:
-            errors.append(ContentError(path, question.line, f"identifiant de question en double : {question.key}"))
+            errors.append(ContentError(path, question.line, _("identifiant de question en double : %(key)s", key=question.key)))
         seen.add(question.key)
     return errors
 
@@ -118,7 +120,7 @@ def _duplicate_keys(questions: list[QuestionSpec], path: str) -> list[ContentErr
 def load_quizzes(quizzes_dir: Path, skip: frozenset[str]) -> tuple[list[QuizSpec], list[ContentError]]:
     """Read every ``*.toml`` quiz file of ``quizzes_dir`` except the names in ``skip``."""
     if not quizzes_dir.is_dir():
-        return [], [ContentError(str(quizzes_dir), None, "dossier des quiz introuvable")]
+        return [], [ContentError(str(quizzes_dir), None, _("dossier des quiz introuvable"))]
     specs, errors = [], []
     for path in sorted(quizzes_dir.glob("*.toml")):
         if path.name in skip:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from string import ascii_lowercase
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms import RadioField
@@ -130,28 +131,31 @@ class _OptionsType(QuestionType):
     def parse(self, fields: FieldReader) -> dict:
         raw = fields.data.get("options")
         if not isinstance(raw, list) or not raw:
-            fields.error(None, "options manquantes : ajoutez des tables [[questions.options]]")
+            fields.error(None, _("options manquantes : ajoutez des tables [[questions.options]]"))
             return {"options": []}
         options = [self._parse_option(fields, i, item) for i, item in enumerate(raw)]
         if not self.min_options <= len(options) <= self.max_options:
-            fields.error("options", f"une question {self.name} doit avoir entre {self.min_options} et {self.max_options} options")
+            fields.error(
+                "options",
+                _("une question %(type)s doit avoir entre %(min)d et %(max)d options", type=self.name, min=self.min_options, max=self.max_options),
+            )
         self.check_correct_count(fields, sum(o["correct"] for o in options))
         return {"options": options}
 
     def _parse_option(self, fields: FieldReader, index: int, item) -> dict:
         if not isinstance(item, dict):
-            fields.error("options", "chaque option doit être une table [[questions.options]]")
+            fields.error("options", _("chaque option doit être une table [[questions.options]]"))
             return {"key": ascii_lowercase[index], "text": "", "correct": False, "feedback": ""}
         unknown = set(item) - {"text", "correct", "feedback"}
         if unknown:
-            fields.error(None, f"option {index + 1} : champ inconnu {', '.join(sorted(unknown))}")
+            fields.error(None, _("option %(n)d : champ inconnu %(keys)s", n=index + 1, keys=", ".join(sorted(unknown))))
         text, feedback, correct = item.get("text"), item.get("feedback"), item.get("correct", False)
         if not isinstance(text, str) or not text.strip():
-            fields.error(None, f"option {index + 1} : text manquant ou vide")
+            fields.error(None, _("option %(n)d : text manquant ou vide", n=index + 1))
         if not isinstance(feedback, str) or not feedback.strip():
-            fields.error(None, f"option {index + 1} : feedback manquant (chaque option a son retour)")
+            fields.error(None, _("option %(n)d : feedback manquant (chaque option a son retour)", n=index + 1))
         if not isinstance(correct, bool):
-            fields.error(None, f"option {index + 1} : correct doit être true ou false")
+            fields.error(None, _("option %(n)d : correct doit être true ou false", n=index + 1))
         return {"key": ascii_lowercase[index], "text": text or "", "correct": correct is True, "feedback": feedback or ""}
 
     def check_correct_count(self, fields: FieldReader, count: int) -> None:
@@ -167,7 +171,10 @@ class SingleChoice(_OptionsType):
 
     def check_correct_count(self, fields: FieldReader, count: int) -> None:
         if count != 1:
-            fields.error("options" if count else None, f"une question single_choice doit avoir exactement une option correcte (trouvé : {count})")
+            fields.error(
+                "options" if count else None,
+                _("une question single_choice doit avoir exactement une option correcte (trouvé : %(count)d)", count=count),
+            )
 
     def make_field(self, prompt: str, data: dict, order: list[str] | None = None) -> Field:
         return RadioField(prompt, choices=self._select_choices(data, order), validators=[InputRequired(_l("Choisissez une réponse."))])
@@ -182,7 +189,7 @@ class MultipleChoice(_OptionsType):
 
     def check_correct_count(self, fields: FieldReader, count: int) -> None:
         if count == 0:
-            fields.error(None, "une question multiple_choice doit avoir au moins une option correcte")
+            fields.error(None, _("une question multiple_choice doit avoir au moins une option correcte"))
 
     def make_field(self, prompt: str, data: dict, order: list[str] | None = None) -> Field:
         return CheckboxesField(prompt, choices=self._select_choices(data, order), validators=[InputRequired(_l("Cochez au moins une réponse."))])
@@ -217,7 +224,7 @@ class TrueFalse(QuestionType):
 
     def parse(self, fields: FieldReader) -> dict:
         if "answer" not in fields.data:
-            fields.error(None, "champ obligatoire manquant : answer (la bonne réponse, true ou false)")
+            fields.error(None, _("champ obligatoire manquant : answer (la bonne réponse, true ou false)"))
         answer = fields.boolean("answer")
         feedback = {value: fields.text(f"feedback_{value}") or "" for value in ("true", "false")}
         return {

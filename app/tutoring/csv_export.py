@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app.alerts.queries import CohortDay
 from app.alerts.rules import KIND_LABELS
 from app.cohorts.models import Cohort
+from app.tutoring.queries import STATUS_LABELS
 from app.tutoring.queries import LearnerLine
 
 
@@ -25,7 +26,7 @@ def _rows(lines: list[LearnerLine]) -> Iterator[list]:
            _("Première activité"), _("Dernière activité"), _("Contactable"), _("Alertes ouvertes")]
     for line in lines:
         yield [
-            line.name, line.email, line.done, line.total, round(100 * line.done / line.total) if line.total else 0, line.days_behind, line.status.value,
+            line.name, line.email, line.done, line.total, round(100 * line.done / line.total) if line.total else 0, line.days_behind, str(STATUS_LABELS[line.status]),
             format_datetime(line.first_activity_dt, "yyyy-MM-dd HH:mm") if line.first_activity_dt else "",
             format_datetime(line.last_activity_dt, "yyyy-MM-dd HH:mm") if line.last_activity_dt else "",
             _("oui") if line.is_contactable else _("non"), ", ".join(str(KIND_LABELS[k]) for k in line.alerts),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -36,6 +37,16 @@ class PaceStatus(enum.StrEnum):
     BEHIND = "en_retard"
     AT_RISK = "a_risque"
     COMPLETED = "termine"
+
+
+#: What each status says to a tutor, in words (the values above are codes for URLs and code).
+STATUS_LABELS = {
+    PaceStatus.NOT_STARTED: _l("Pas commencé"),
+    PaceStatus.ON_PACE: _l("À jour"),
+    PaceStatus.BEHIND: _l("En retard"),
+    PaceStatus.AT_RISK: _l("À risque"),
+    PaceStatus.COMPLETED: _l("Terminé"),
+}
 
 
 def tutored_cohort(cohort_id: int, tutor_id: int) -> Cohort | None:

@@ -12,7 +12,6 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,6 +29,7 @@ from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.clock import now_utc
 from app.consent.services import ConsentRequired
+from app.dates import date_text
 from app.extensions import db
 from app.progress.weeks import cohort_weeks
 from app.reminders.services import DEFAULT_BODY
@@ -215,7 +215,7 @@ def snooze(cohort_id: int, alert_id: int):
     except AlertError as exc:
         return _alert_refused(found, alert, str(exc))
     db.session.commit()
-    flash(_("Alerte mise de côté jusqu'au %(date)s.", date=format_date(form.until.data, "d MMMM yyyy")), "success")
+    flash(_("Alerte mise de côté jusqu'au %(date)s.", date=date_text(form.until.data)), "success")
     return _back_to_alerts(alert)
 
 

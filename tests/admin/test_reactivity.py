@@ -145,7 +145,7 @@ def test_the_page_shows_the_figures_sorted_by_name(app, client, tutors, create_u
     response = client.get("/admin/reactivite")
     assert response.status_code == 200
     assert "<caption" in response.text and 'scope="col"' in response.text and 'scope="row"' in response.text
-    assert "Situation au 8 novembre 2026 à 10:00." in response.text  # Paris time
+    assert "Situation au 8 novembre 2026 à 10 h 00." in response.text  # Paris time
     dash = "— aucune alerte suivie d'un contact"
     assert _cells(response.text) == [
         ["Alice Martin", "2", "3", "13 heures (sur 2 alertes)", "24 heures", "3"],

@@ -176,7 +176,7 @@ def test_a_readings_comments_show_text_and_date_newest_first_without_names(app, 
     page = client.get(f"/edition/retours/lectures/{readings['premiere']}").text
     assert "2 commentaires, du plus récent au plus ancien." in page  # the empty comment is not one
     assert page.index("Ligne un<br>Ligne deux &lt;b&gt;") < page.index("Le plus ancien.")
-    assert '<time datetime="2026-11-10T10:00:00+00:00">10 novembre 2026 à 11:00</time>' in page  # Paris time
+    assert '<time datetime="2026-11-10T10:00:00+00:00">10 novembre 2026 à 11 h 00</time>' in page  # Paris time
     assert re.search(r"<th scope=\"row\">Trop long</th><td>1 <span class=\"meta\">\(33\W%\)</span>", page)
     _assert_anonymous(page)
 

@@ -21,7 +21,7 @@ def test_before_and_after_show_the_difference(app, client, learner):
     assert client.post("/autodiagnostic/after", data=_ratings(app, [4, 3])).status_code == 303
     page = client.get("/autodiagnostic/").text
     assert "+2" in page and "+0" in page
-    assert "Écart moyen entre avant et après : +1.0 point(s)." in page
+    assert "Écart moyen entre avant et après : +1.0 sur l'échelle de 1 à 5." in page
     with app.app_context():
         events = list(db.session.scalars(select(LearningEvent).where(LearningEvent.verb == "responded")))
         assert [e.result["response"] for e in events] == ["before", "after"]

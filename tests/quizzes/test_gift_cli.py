@@ -33,7 +33,7 @@ def _draft(app) -> Draft | None:
 def test_import_saves_the_draft(runner, course, gift_file):
     result = runner.invoke(args=["quiz", "import-gift", gift_file(), "--module", "bases", "--reading", "seconde"])
     assert result.exit_code == 0, result.output
-    assert "2 question(s) ajoutées au brouillon du quiz" in result.stdout and "nouvelle, vrai" in result.stdout
+    assert "2 questions ajoutées au brouillon du quiz" in result.stdout and "nouvelle, vrai" in result.stdout
     draft = _draft(course)
     assert draft.author_id is None and draft.source.count('reading = "seconde"') == 4  # two new ones, two old
     with course.app_context():
@@ -59,14 +59,14 @@ def test_unsupported_questions_need_yes(runner, course, gift_file):
     assert "Relancez avec --yes" in refused.stderr and _draft(course) is None
     accepted = runner.invoke(args=["quiz", "import-gift", path, "--module", "bases", "--yes"])
     assert accepted.exit_code == 0, accepted.output
-    assert f"{path}:5: ignorée : question « Nombre »" in accepted.stderr and "2 question(s)" in accepted.stdout
+    assert f"{path}:5: ignorée : question « Nombre »" in accepted.stderr and "2 questions" in accepted.stdout
     assert _draft(course) is not None
 
 
 def test_publish_shows_the_questions_to_learners_at_once(runner, course, gift_file):
     result = runner.invoke(args=["quiz", "import-gift", gift_file(), "--module", "bases", "--publish"])
     assert result.exit_code == 0, result.output
-    assert "2 question(s) publiées (révision 2)" in result.stdout
+    assert "2 questions publiées (révision 2)" in result.stdout
     with course.app_context():
         assert "nouvelle" in db.session.scalars(select(Question.key).where(Question.is_archived.is_(False))).all()
         assert db.session.scalar(select(Revision.author_id).where(Revision.kind == "quiz", Revision.number == 2)) is None

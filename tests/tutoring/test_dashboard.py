@@ -83,7 +83,10 @@ def test_csv_export_lists_every_learner_and_neutralises_formulas(app, client, tu
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Nom", "E-mail", "Éléments faits"]
     by_name = {row[0]: row for row in rows[1:]}
-    assert by_name["Alice Arnaud"][2:7] == ["2", "3", "67", "0", "a_jour"]
+    assert by_name["Alice Arnaud"][2:7] == ["2", "3", "67", "0", "À jour"]
+    # The status column is in words, never the codes of the filter's URLs.
+    assert {row[6] for row in rows[1:]} <= {"Pas commencé", "À jour", "En retard", "À risque", "Terminé"}
+    assert len({row[6] for row in rows[1:]}) > 1
     assert by_name["Chloé Chevalier"][5] == "3" and by_name["Chloé Chevalier"][9] == "oui"
     assert "'=HYPERLINK(\"http://evil\")" in by_name
 
