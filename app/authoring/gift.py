@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import tomli_w
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.authoring.services import Item
@@ -40,7 +38,7 @@ class GiftRefused(Exception):
     """
 
     def __init__(self, problems: list[GiftProblem], needs_confirmation: bool = False):
-        super().__init__(ngettext("%(num)d problème dans le texte GIFT", "%(num)d problèmes dans le texte GIFT", len(problems)))
+        super().__init__(f"{len(problems)} problème(s) dans le texte GIFT")
         self.problems, self.needs_confirmation = problems, needs_confirmation
 
 
@@ -83,7 +81,7 @@ def import_gift(item: Item, text: str, *, reading: str | None, skip_unsupported:
     if result.unsupported and not skip_unsupported:
         raise GiftRefused(result.unsupported, needs_confirmation=True)
     if not result.questions:
-        raise GiftRefused([GiftProblem(None, _("aucune question à importer"))])
+        raise GiftRefused([GiftProblem(None, "aucune question à importer")])
     working = working_copy(item)
     values = quiz_values(working.source)
     existing = values.get("questions", [])
@@ -101,9 +99,8 @@ def _reading_slug(quiz: Quiz, slug: str | None) -> str:
     if slug is None and readings:
         return readings[0].slug
     if slug is None or slug not in {r.slug for r in readings}:
-        names = ", ".join(r.slug for r in readings) or _("aucune")
-        message = _("lecture inconnue pour ce module : %(slug)s (lectures du module : %(names)s)", slug=slug or _("(aucune)"), names=names)
-        raise GiftRefused([GiftProblem(None, message)])
+        names = ", ".join(r.slug for r in readings) or "aucune"
+        raise GiftRefused([GiftProblem(None, f"lecture inconnue pour ce module : {slug or '(aucune)'} (lectures du module : {names})")])
     return slug
 
 
@@ -141,14 +138,11 @@ def _question_toml(table: dict) -> str:
 
 def export_gift(quiz: Quiz) -> str:
     """Write a quiz's published questions as GIFT, in the quiz's own question bank category."""
-    questions = quiz_values(quiz.source).get("questions", [])
-    header = (
-        _("// %(title)s (module %(module)s, révision %(revision)d)", title=quiz.title, module=quiz.module.slug, revision=quiz.revision)
-        + "\n"
-        + _("// Format GIFT de Moodle : Banque de questions > Importer > GIFT.")
-        + "\n\n"
-    )
-    return header + write_gift(questions, category=quiz.title)
+    values = quiz_values(quiz.source)
+    questions = values.get("questions", [])
+    header = (f"// {quiz.title} (module {quiz.module.slug}, révision {quiz.revision})\n"
+              "// Format GIFT de Moodle : Banque de questions > Importer > GIFT.\n\n")
+    return header + write_gift(questions, category=quiz.title, partial_credit=values.get("partial_credit", False))
 
 
 def gift_file_name(quiz: Quiz) -> str:

@@ -49,6 +49,7 @@ from app.clock import now_utc
 from app.contentfile import ContentError
 from app.contentfile import ContentInvalid
 from app.extensions import db
+from app.quizzes.loader import SETTING_DEFAULTS
 from app.quizzes.loader import QuestionSpec
 from app.quizzes.loader import parse_quiz
 from app.quizzes.models import Question
@@ -125,6 +126,8 @@ def _editor_page(form: QuizSettingsForm, working: Working, **kwargs) -> Page:
 def _fill_settings(form: QuizSettingsForm, working: Working, version: int, base: int) -> None:
     values = quiz_values(working.source)
     form.title.data, form.pass_mark.data, form.estimated_minutes.data = values.get("title"), values.get("pass_mark"), values.get("estimated_minutes")
+    for key, default in SETTING_DEFAULTS.items():
+        form[key].data = values.get(key, default)
     form.version.data, form.base.data = version, base
 
 
@@ -165,10 +168,19 @@ def handle_settings(item: Item, author_id: int) -> Page:
         form.form_errors.append(_("Ajoutez d'abord une question : un quiz sans question ne peut être ni enregistré ni publié."))
         return _editor_page(form, working, status=400)
     values.update(title=form.title.data.strip(), pass_mark=form.pass_mark.data, estimated_minutes=form.estimated_minutes.data)
+    _put_settings(values, form)
     page = _store(item, form, working, quiz_source(values), author_id, publishing=bool(form.publish.data),
                   message=_("Brouillon enregistré. Les apprenants voient toujours la version publiée."))
     page.rows = question_rows(page.working.source)
     return page
+
+
+def _put_settings(values: dict, form: QuizSettingsForm) -> None:
+    """Write the quiz's switches; one left at its default stays out of a file that never had it (no needless diff)."""
+    for key, default in SETTING_DEFAULTS.items():
+        value = bool(form[key].data)
+        if key in values or value != default:
+            values[key] = value
 
 
 def change_question(item: Item, key: str, form: QuestionChangeForm, author_id: int) -> Page:

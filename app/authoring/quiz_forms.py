@@ -89,6 +89,9 @@ class QuizSettingsForm(_LockedForm):
     estimated_minutes = IntegerField(
         _l("Durée estimée (minutes)"), validators=[InputRequired(_l("Indiquez un nombre.")), NumberRange(1, 240, _l("Entre 1 et 240."))]
     )
+    # Named as the quiz file's keys (see ``app.quizzes.loader.SETTING_DEFAULTS``).
+    shuffle_options = BooleanField(_l("Mélanger les options des questions à choix à chaque tentative"))
+    partial_credit = BooleanField(_l("Crédit partiel pour les questions à plusieurs réponses"))
     save = SubmitField(_l("Enregistrer le brouillon"))
     publish = SubmitField(_l("Publier"))
     discard = SubmitField(_l("Abandonner le brouillon"))

@@ -77,7 +77,7 @@ def question_form(kind: str = "single_choice", version: int = 0, base: int = 1, 
 
 def settings_form(version: int = 0, base: int = 1, **changes) -> dict:
     """The quiz settings form of the test quiz, with ``changes``."""
-    data = {"title": "Quiz des bases", "pass_mark": "70", "estimated_minutes": "5", "version": str(version), "base": str(base)}
+    data = {"title": "Quiz des bases", "pass_mark": "70", "estimated_minutes": "5", "shuffle_options": "y", "version": str(version), "base": str(base)}
     data.update(changes)
     return data
 
