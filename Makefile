@@ -9,8 +9,9 @@ PORT    ?= 5000
 
 .PHONY: run setup test install messages translations browser lint clean
 
+# Plain http:// on this machine: INSECURE_HTTP lets the session cookie travel without TLS.
 run: setup
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	INSECURE_HTTP=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The virtual environment is rebuilt when requirements.txt changes.
 $(BIN)/.installed: requirements.txt

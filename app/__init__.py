@@ -1,5 +1,9 @@
 """The learning platform: application factory."""
 
+import os
+import sys
+from pathlib import Path
+
 from babel import Locale
 from flask import Flask
 from flask import has_request_context
@@ -8,10 +12,12 @@ from flask import session
 from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import dates
-from app.config import DEV_SECRET_KEYS
 from app.config import Config
+from app.config import environment_settings
+from app.config import secret_key_problem
 from app.extensions import babel
 from app.extensions import csrf
 from app.extensions import db
@@ -30,11 +36,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Config)
     if test_config is None:
+        # The environment wins over the instance file, and FLASK_* over unprefixed variables.
         app.config.from_pyfile("config.py", silent=True)
+        app.config.update(environment_settings(os.environ))
         app.config.from_prefixed_env()
     else:
         app.config.update(test_config)
     _refuse_weak_secret(app)
+    _secure_transport(app)
     _tune_engine(app)
     _init_extensions(app)
     # Before any route is added: every <int:...> then stops at the id columns' range (a 404).
@@ -49,15 +58,39 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _refuse_weak_secret(app: Flask) -> None:
-    """Stop a production start with a development or short secret key."""
-    if app.debug or app.testing:
+    """Stop a production start with a development, short, repeated or dictionary-like secret key.
+
+    ``flask --help`` only lists commands, so it works before the key is set.
+    """
+    if app.debug or app.testing or _only_showing_help():
         return
-    key = app.config.get("SECRET_KEY") or ""
-    if key in DEV_SECRET_KEYS or len(key) < 16:
+    from app.auth.passwords import is_common_password
+
+    problem = secret_key_problem(app.config.get("SECRET_KEY") or "", is_common_password)
+    if problem is not None:
         raise RuntimeError(
-            "SECRET_KEY manquante ou trop faible : définissez SECRET_KEY (ou FLASK_SECRET_KEY) "
-            "avec au moins 16 caractères aléatoires avant de lancer la plateforme en production."
+            f"SECRET_KEY trop faible ({problem}) : définissez SECRET_KEY (ou FLASK_SECRET_KEY) avec une "
+            "valeur aléatoire, par exemple python -c 'import secrets; print(secrets.token_hex(32))', "
+            "avant de lancer la plateforme en production."
         )
+
+
+def _only_showing_help() -> bool:
+    return Path(sys.argv[0]).name == "flask" and any(arg in ("--help", "-h") for arg in sys.argv[1:])
+
+
+def _secure_transport(app: Flask) -> None:
+    """Outside debug and testing, cookies travel over HTTPS only and HSTS is on, unless
+    ``INSECURE_HTTP`` says the platform is served over plain HTTP; and trusted proxies are believed."""
+    secure = not (app.debug or app.testing or app.config.get("INSECURE_HTTP"))
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):  # an explicit true still holds
+        app.config[name] = bool(app.config.get(name)) or secure
+    app.config["HSTS_ENABLED"] = secure
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # The proxies' X-Forwarded-* headers give the client's address (the sign-in limit counts
+        # it), the scheme and the host; without trusted proxies they are ignored (a client forges them).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def _tune_engine(app: Flask) -> None:
@@ -92,11 +125,13 @@ def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table registered before Alembic or create_all looks)
     from app.alerts import listeners  # noqa: F401  (alerts react to learner actions)
     from app.auth.models import Role
+    from app.auth.models import parse_session_token
     from app.auth.services import load_signed_in_user
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return load_signed_in_user(int(user_id)) if user_id.isdigit() else None
+    def load_user(token: str):
+        parsed = parse_session_token(token)  # the account and its session version
+        return load_signed_in_user(*parsed) if parsed else None
 
     app.jinja_env.globals.update(Role=Role, current_locale=lambda: str(get_locale()))
     dates.init_app(app)
@@ -169,6 +204,8 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config["HSTS_ENABLED"]:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains")
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response

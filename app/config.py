@@ -1,4 +1,8 @@
-"""Default configuration, overridden by ``instance/config.py`` and ``FLASK_*`` variables."""
+"""Default configuration, overridden by ``instance/config.py``, then by the environment.
+
+The environment wins over the instance file (an operator's ``SECRET_KEY=... gunicorn ...`` is
+what runs), and ``FLASK_*`` variables win over the unprefixed ones: see :func:`environment_settings`.
+"""
 
 import os
 from pathlib import Path
@@ -7,6 +11,58 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 #: Secret keys that must never reach production.
 DEV_SECRET_KEYS = frozenset({"", "dev", "change-me", "dev-secret-key-change-me"})
+#: Shortest secret key accepted in production (``secrets.token_hex(16)`` has 32 characters).
+MIN_SECRET_KEY_LENGTH = 32
+#: Fewer different characters than this is a repeated pattern, not a random key.
+MIN_SECRET_KEY_DISTINCT = 8
+#: Words that give away a made-up key ("my-production-secret..."); random keys practically never hold them.
+SECRET_KEY_WORDS = ("secret", "password", "changeme", "change-me", "motdepasse", "development", "production", "example", "default", "insecure")
+
+
+def secret_key_problem(key: str, is_common_word=lambda part: False) -> str | None:
+    """Return why ``key`` is too weak to sign sessions in production, or ``None``.
+
+    :param is_common_word: tells whether a piece of the key (8 characters or more, lower-cased)
+        is a commonly used password.
+    """
+    lowered = key.lower()
+    if key in DEV_SECRET_KEYS:
+        return "c'est une valeur de développement"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"elle compte moins de {MIN_SECRET_KEY_LENGTH} caractères"
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT:
+        return "elle répète trop peu de caractères différents"
+    pieces = (lowered[i:j] for i in range(len(lowered)) for j in range(i + 8, len(lowered) + 1))
+    if any(word in lowered for word in SECRET_KEY_WORDS) or any(is_common_word(piece) for piece in pieces):
+        return "elle contient des mots ou des mots de passe courants"
+    return None
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+#: Unprefixed environment variables and the setting each one gives, applied after
+#: ``instance/config.py`` (``FLASK_*`` variables come after these and win).
+ENVIRONMENT_SETTINGS = {
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", lambda value: normalise_database_url(value)),
+    "PLATFORM_HOMEPAGE": ("PLATFORM_HOMEPAGE", str),
+    "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "INSECURE_HTTP": ("INSECURE_HTTP", _flag),
+    "MAIL_BACKEND": ("MAIL_BACKEND", str),
+    "MAIL_SERVER": ("MAIL_SERVER", str),
+    "MAIL_PORT": ("MAIL_PORT", int),
+    "MAIL_USE_TLS": ("MAIL_USE_TLS", _flag),
+    "MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
+}
+
+
+def environment_settings(environ) -> dict:
+    """Return the settings the unprefixed variables of ``environ`` give (those that are set)."""
+    return {key: convert(environ[name]) for name, (key, convert) in ENVIRONMENT_SETTINGS.items() if name in environ}
 
 
 def normalise_database_url(url: str) -> str:
@@ -39,11 +95,19 @@ class Config:
     #: Largest request body accepted (uploads), in bytes.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a learner may keep a quiz open for a long time
 
-    #: Login attempts allowed per client address (Flask-Limiter syntax).
+    #: Failed sign-ins allowed per client address, and per account (``limits`` syntax); counted
+    #: in the database, so across every worker and instance (see ``app/auth/throttle.py``).
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
-    #: Where the limiter keeps its counters; use ``redis://`` when several instances run.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per minute;30 per hour"
     RATELIMIT_ENABLED = True
+    #: How many reverse proxies in front set ``X-Forwarded-For``/``-Proto``/``-Host`` (0: none,
+    #: the client is the connection's peer). Never more than there are: a client could forge them.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    #: Plain-HTTP use (``make run`` on a laptop): no secure-only cookies, no HSTS. Off by default:
+    #: outside debug and testing, cookies go over HTTPS only and HSTS is sent.
+    INSECURE_HTTP = _flag(os.environ.get("INSECURE_HTTP", ""))
+    #: Seconds browsers remember to use HTTPS only (HSTS), when it is on.
+    HSTS_MAX_AGE = 31_536_000
 
     #: A second view of the same reading within this window is the same visit, not a new event.
     VIEW_EVENT_WINDOW_SECONDS = 1800

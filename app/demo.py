@@ -22,9 +22,9 @@ from app.package.services import import_package
 #: The demo accounts (email, name, password, roles); the README lists them.
 DEMO_ACCOUNTS = (
     ("apprenant@demo.test", "Camille Apprenant", "demo-apprenant", Role.LEARNER),
-    ("tuteur@demo.test", "Dominique Tuteur", "demo-tuteur", Role.TUTOR),
-    ("auteur@demo.test", "Alex Auteur", "demo-auteur", Role.AUTHOR),
-    ("admin@demo.test", "Sacha Admin", "demo-admin", Role.ADMIN),
+    ("tuteur@demo.test", "Dominique Tuteur", "demo-tuteur-ia", Role.TUTOR),
+    ("auteur@demo.test", "Alex Auteur", "demo-auteur-ia", Role.AUTHOR),
+    ("admin@demo.test", "Sacha Admin", "demo-admin-ia", Role.ADMIN),
 )
 DEMO_COHORT = "Cohorte de démonstration"
 

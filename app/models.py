@@ -1,6 +1,7 @@
 """Import every domain's models so that the metadata (and Alembic) sees all tables."""
 
 from app.alerts.models import Alert  # noqa: F401
+from app.auth.models import LoginAttempt  # noqa: F401
 from app.auth.models import User  # noqa: F401
 from app.authoring.models import Draft  # noqa: F401
 from app.authoring.models import PackageUpload  # noqa: F401

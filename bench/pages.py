@@ -196,6 +196,8 @@ def app_environment(database_url: str) -> dict[str, str]:
     # from pointing the benchmark (which writes demo data) at a real database.
     env["FLASK_SQLALCHEMY_DATABASE_URI"] = normalised_url(database_url)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Plain HTTP on the loopback: production would mark the cookies HTTPS-only and sign-in would fail.
+    env["FLASK_INSECURE_HTTP"] = "true"
     return env
 
 

@@ -1,21 +1,106 @@
-"""The application factory: configuration, secret key check, security headers."""
+"""The application factory: configuration and its precedence, secret key check, security headers, HTTPS."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from app import create_app
+from tests.conftest import ROOT
 from tests.conftest import app_config
 
+INSTANCE_KEY, ENV_KEY, FLASK_KEY = (secrets.token_hex(32) for _ in range(3))
 
-@pytest.mark.parametrize("key", ["", "dev", "short-key"])
+
+WEAK_KEYS = [
+    "",
+    "dev",
+    "short-key",
+    secrets.token_hex(15),  # random but short
+    "a" * 64,
+    "ab" * 32,
+    "0123456789" * 4,
+    "my-platform-secret-key-for-the-real-world-use",
+    "Azertyuiop-was-my-first-key-and-still-is-1234",
+]
+
+
+@pytest.mark.parametrize("key", WEAK_KEYS)
 def test_refuses_to_start_in_production_with_a_weak_secret(key, database_url):
     config = app_config(database_url, TESTING=False, DEBUG=False, SECRET_KEY=key)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(config)
 
 
-def test_starts_in_production_with_a_real_secret(database_url):
-    app = create_app(app_config(database_url, TESTING=False, SECRET_KEY="x" * 40))
+@pytest.mark.parametrize("key", [secrets.token_hex(32), secrets.token_hex(16), secrets.token_urlsafe(32), secrets.token_urlsafe(24)])
+def test_starts_in_production_with_a_real_secret(key, database_url):
+    app = create_app(app_config(database_url, TESTING=False, SECRET_KEY=key))
     assert not app.testing
+
+
+@pytest.fixture
+def instance_dir(tmp_path, monkeypatch, database_url):
+    """An empty instance folder for apps built from files and the environment (no test config)."""
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(tmp_path))
+    for name in ("SECRET_KEY", "FLASK_SECRET_KEY", "INSECURE_HTTP", "FLASK_INSECURE_HTTP", "TRUSTED_PROXIES", "FLASK_DEBUG", "FLASK_TESTING"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return tmp_path
+
+
+def test_the_environment_wins_over_the_instance_file(instance_dir, monkeypatch):
+    (instance_dir / "config.py").write_text(f"SECRET_KEY = {INSTANCE_KEY!r}\nMAIL_SERVER = 'instance.example'\n")
+    assert create_app().config["SECRET_KEY"] == INSTANCE_KEY
+    monkeypatch.setenv("SECRET_KEY", ENV_KEY)
+    monkeypatch.setenv("MAIL_SERVER", "env.example")
+    app = create_app()
+    assert (app.config["SECRET_KEY"], app.config["MAIL_SERVER"]) == (ENV_KEY, "env.example")
+    monkeypatch.setenv("FLASK_SECRET_KEY", FLASK_KEY)
+    assert create_app().config["SECRET_KEY"] == FLASK_KEY
+
+
+def test_a_weak_key_in_the_environment_is_refused_even_over_a_good_instance_file(instance_dir, monkeypatch):
+    (instance_dir / "config.py").write_text(f"SECRET_KEY = {INSTANCE_KEY!r}\n")
+    monkeypatch.setenv("SECRET_KEY", "dev")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_sends_secure_cookies_and_hsts(instance_dir, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", ENV_KEY)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    response = app.test_client().get("/connexion")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("variable", ["INSECURE_HTTP", "FLASK_INSECURE_HTTP"])
+def test_the_plain_http_switch_turns_secure_cookies_and_hsts_off(instance_dir, monkeypatch, variable):
+    monkeypatch.setenv("SECRET_KEY", ENV_KEY)
+    monkeypatch.setenv(variable, "1")
+    app = create_app()
+    assert not app.config["SESSION_COOKIE_SECURE"]
+    response = app.test_client().get("/connexion")
+    assert "Strict-Transport-Security" not in response.headers
+    assert "Secure" not in response.headers["Set-Cookie"]
+
+
+def test_development_and_tests_use_plain_http(client):
+    assert "Strict-Transport-Security" not in client.get("/connexion").headers
+
+
+def test_flask_help_works_without_a_secret_key(database_url, tmp_path):
+    env = {**os.environ, "SECRET_KEY": "dev", "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    env.pop("FLASK_SECRET_KEY", None)
+    result = subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "app", "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "users" in result.stdout
 
 
 def test_pages_carry_security_headers(client):

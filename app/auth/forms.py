@@ -1,4 +1,4 @@
-"""Sign-in form."""
+"""Sign-in and change-password forms."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -6,7 +6,11 @@ from wtforms import EmailField
 from wtforms import PasswordField
 from wtforms import SubmitField
 from wtforms.validators import DataRequired
+from wtforms.validators import EqualTo
 from wtforms.validators import Length
+
+from app.auth.passwords import MAX_PASSWORD_LENGTH
+from app.auth.passwords import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
@@ -19,7 +23,31 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField(
         _l("Mot de passe"),
-        validators=[DataRequired(_l("Indiquez votre mot de passe.")), Length(max=200)],
+        validators=[DataRequired(_l("Indiquez votre mot de passe.")), Length(max=MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Se connecter"))
+
+
+class ChangePasswordForm(FlaskForm):
+    """The current password, and the new one twice."""
+
+    current_password = PasswordField(
+        _l("Mot de passe actuel"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe actuel.")), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("Nouveau mot de passe"),
+        validators=[DataRequired(_l("Indiquez un nouveau mot de passe.")), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH},
+    )
+    confirm_password = PasswordField(
+        _l("Nouveau mot de passe, une seconde fois"),
+        validators=[
+            DataRequired(_l("Indiquez le nouveau mot de passe une seconde fois.")),
+            EqualTo("new_password", _l("Les deux nouveaux mots de passe diffèrent.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Changer mon mot de passe"))

@@ -1,12 +1,15 @@
 """User accounts and their roles."""
 
 import enum
+import functools
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -74,6 +77,23 @@ class RoleHolder:
         return bool(self.roles & role)
 
 
+def session_token(user_id: int, version: int) -> str:
+    """Return what the session (and a remember cookie) keeps to name the signed-in account.
+
+    The cookie is signed, so the account's current session version in it cannot be forged; a
+    cookie holding an older version names no one.
+    """
+    return f"{user_id}.{version}"
+
+
+def parse_session_token(token: str | None) -> tuple[int, int] | None:
+    """Return the account id and session version named by a session token, or ``None``."""
+    user_id, dot, version = (token or "").partition(".")
+    if not (dot and user_id.isdigit() and version.isdigit()):
+        return None
+    return int(user_id), int(version)
+
+
 @dataclass(frozen=True)
 class SignedInUser(RoleHolder):
     """The person making the request, loaded with one light query (not attached to the ORM session).
@@ -86,14 +106,15 @@ class SignedInUser(RoleHolder):
     display_name: str
     roles: int
     is_active: bool
+    session_version: int
 
     #: What Flask-Login asks of a user object.
     is_authenticated = True
     is_anonymous = False
 
     def get_id(self) -> str:
-        """Return the identifier Flask-Login keeps in the session."""
-        return str(self.id)
+        """Return the identifier Flask-Login keeps in the session (see :func:`session_token`)."""
+        return session_token(self.id, self.session_version)
 
 
 class User(RoleHolder, UserMixin, db.Model):
@@ -115,8 +136,16 @@ class User(RoleHolder, UserMixin, db.Model):
     #: Set when an admin erased the person's identity (learning events are kept without it).
     anonymised_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    #: Part of every session's identifier; raising it ends every session of the account
+    #: (sign-out, password change, deactivation: see ``revoke_sessions``).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+    def get_id(self) -> str:
+        """Return the identifier Flask-Login keeps in the session (see :func:`session_token`)."""
+        return session_token(self.id, self.session_version or 0)
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
         """Store a salted hash of ``password``."""
@@ -125,3 +154,39 @@ class User(RoleHolder, UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """Tell whether ``password`` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_password_hash(self) -> bool:
+        """Tell whether a password can match (an anonymised account keeps no hash)."""
+        return "$" in (self.password_hash or "")
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def check_password_against_dummy(password: str, method: str) -> bool:
+    """Spend the time of a real password check, for an account that does not exist; always false."""
+    check_password_hash(_dummy_hash(method), password)
+    return False
+
+
+class LoginAttempt(db.Model):
+    """A sign-in attempt being checked or that failed, counted by the sign-in limit (``throttle``).
+
+    In the database rather than in each process, so the limit holds across gunicorn workers and
+    instances; a successful sign-in deletes its row, so only failures are counted.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The client's address (as seen through the trusted proxies).
+    address: Mapped[str] = mapped_column(String(64))
+    #: The address typed, normalised (the account need not exist).
+    email: Mapped[str] = mapped_column(String(254))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    __table_args__ = (
+        Index("ix_login_attempt_address_time", "address", "created_dt"),
+        Index("ix_login_attempt_email_time", "email", "created_dt"),
+    )

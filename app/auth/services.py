@@ -3,18 +3,31 @@
 from flask import current_app
 from flask import g
 from flask import session
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_user
+from flask_login import logout_user
 from sqlalchemy import bindparam
 from sqlalchemy import select
+from sqlalchemy import update
+from werkzeug.security import generate_password_hash
 
 from app.auth.models import Role
 from app.auth.models import SignedInUser
 from app.auth.models import User
+from app.auth.models import check_password_against_dummy
+from app.auth.models import parse_session_token
+from app.auth.passwords import password_problem
 from app.clock import now_utc
 from app.extensions import db
 
 
 class AccountError(ValueError):
     """An account operation was refused; the message is meant for the person who asked."""
+
+
+class WrongPasswordError(AccountError):
+    """The current password given to confirm an operation is not the account's."""
 
 
 def normalise_email(email: str) -> str:
@@ -30,48 +43,125 @@ def find_user_by_email(email: str) -> User | None:
 def create_user(email: str, display_name: str, password: str, roles: Role = Role.LEARNER) -> User:
     """Create an account.
 
-    :raise AccountError: if the address is taken or the password too short.
+    :raise AccountError: if the address is taken or the password breaks the rule (``passwords``).
     """
     if find_user_by_email(email) is not None:
         raise AccountError(f"Un compte existe déjà pour {normalise_email(email)}.")
-    if len(password) < 8:
-        raise AccountError("Le mot de passe doit compter au moins 8 caractères.")
+    problem = password_problem(password)
+    if problem is not None:
+        raise AccountError(problem)
     user = User(email=normalise_email(email), display_name=display_name.strip(), roles=int(roles))
-    user.set_password(password, current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+    user.set_password(password, _hash_method())
     db.session.add(user)
     db.session.flush()
     current_app.logger.info("account %s created with roles %s", user.email, roles.names)
     return user
 
 
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """Return the active user whose credentials match, and note the sign-in time."""
+    """Return the active user whose credentials match, and note the sign-in time.
+
+    A password is hashed whether or not the account exists or may sign in, so the answer takes
+    as long for an unknown address as for a known one and does not tell who has an account.
+    """
     user = find_user_by_email(email)
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is not None and user.has_password_hash:
+        matches = user.check_password(password)
+    else:  # unknown, or anonymised (its stored value is not a hash)
+        matches = check_password_against_dummy(password, _hash_method())
+    if user is None or not user.is_active or not matches:
         return None
     user.last_login_dt = now_utc()
     db.session.flush()
     return user
 
 
+def revoke_sessions(user_id: int) -> None:
+    """End every session of the account, in every browser (its remember cookies too).
+
+    One statement raises the account's session version, so two revocations at once both count.
+    """
+    db.session.execute(update(User).where(User.id == user_id).values(session_version=User.session_version + 1))
+
+
+#: What a new session keeps of the one it replaces (the visitor's language choice).
+KEPT_ACROSS_SIGN_IN = ("lang",)
+
+
+def _renew_session() -> None:
+    """Empty the session but for the language: a new CSRF token and nothing from before."""
+    kept = {key: session[key] for key in KEPT_ACROSS_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in, in a renewed session (so with a new CSRF token)."""
+    _renew_session()
+    login_user(user)
+
+
+def end_session() -> None:
+    """Sign out, ending every session of the account (the caller commits)."""
+    if current_user.is_authenticated:
+        revoke_sessions(current_user.id)
+    logout_user()
+    _renew_session()
+
+
+def change_password(user_id: int, current_password: str, new_password: str) -> User:
+    """Replace the account's password and end all its sessions; return the account, freshly loaded.
+
+    The update is conditional on the hash that was checked, so of two changes made at once with
+    the same current password only one is applied.
+
+    :raise AccountError: if the current password is wrong, the new one breaks the rule, or the
+        password was changed meanwhile.
+    """
+    user = db.session.get(User, user_id)
+    if user is None or not user.has_password_hash or not user.check_password(current_password):
+        raise WrongPasswordError(_("Le mot de passe actuel est incorrect."))
+    problem = password_problem(new_password)
+    if problem is not None:
+        raise AccountError(problem)
+    checked_hash = user.password_hash
+    changed = db.session.execute(
+        update(User)
+        .where(User.id == user_id, User.password_hash == checked_hash)
+        .values(password_hash=generate_password_hash(new_password, method=_hash_method()), session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        raise AccountError(_("Le mot de passe vient d'être changé ailleurs : recommencez."))
+    db.session.refresh(user)
+    current_app.logger.info("account %s changed its password; its sessions are revoked", user_id)
+    return user
+
+
 #: The columns a :class:`SignedInUser` is built from, in its field order.
-SIGNED_IN_USER_COLUMNS = (User.id, User.email, User.display_name, User.roles, User.is_active)
+SIGNED_IN_USER_COLUMNS = (User.id, User.email, User.display_name, User.roles, User.is_active, User.session_version)
 # Built once and run on the connection: the user is loaded on every request.
 _SIGNED_IN_USER = select(*SIGNED_IN_USER_COLUMNS).where(User.id == bindparam("user_id"), User.is_active.is_(True))
 
 
-def load_signed_in_user(user_id: int) -> SignedInUser | None:
+def load_signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:
     """Return the active account ``user_id`` as the request's user, or ``None``.
 
+    ``None`` too when the session's version is not the account's (the session was revoked): the
+    version comes with the row the request loads anyway, so the check costs no query.
     A view that already loaded the user with its own data (see :func:`preload_signed_in_user`)
     saves this query.
     """
-    preloaded = g.pop("preloaded_user", None)
-    if preloaded is not None and preloaded.id == user_id:
-        return preloaded
-    with db.engine.connect() as conn:  # a plain read: no ORM session to open and close
-        row = conn.execute(_SIGNED_IN_USER, {"user_id": user_id}).first()
-    return SignedInUser(*row) if row else None
+    user = g.pop("preloaded_user", None)
+    if user is None or user.id != user_id:
+        with db.engine.connect() as conn:  # a plain read: no ORM session to open and close
+            row = conn.execute(_SIGNED_IN_USER, {"user_id": user_id}).first()
+        user = SignedInUser(*row) if row else None
+    return user if user is not None and user.session_version == session_version else None
 
 
 def preload_signed_in_user(user: SignedInUser) -> None:
@@ -81,5 +171,5 @@ def preload_signed_in_user(user: SignedInUser) -> None:
 
 def session_user_id() -> int | None:
     """Return the id of the user signed in by this request's session, without loading them."""
-    value = session.get("_user_id")
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    parsed = parse_session_token(session.get("_user_id"))
+    return parsed[0] if parsed else None

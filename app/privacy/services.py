@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from app.auth.models import Role
 from app.auth.models import User
+from app.auth.services import revoke_sessions
 from app.consent.models import ContactConsent
 from app.extensions import db
 from app.outbox.models import OutboxMessage
@@ -101,3 +102,4 @@ def _erase_account(user: User, now: datetime) -> None:
     user.password_hash = "!" + secrets.token_hex(32)
     user.is_active = False
     user.anonymised_dt = now
+    revoke_sessions(user.id)  # the person's open sessions end now, not at their next request's check

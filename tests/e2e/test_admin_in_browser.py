@@ -11,7 +11,7 @@ ADMIN = "admin@demo.test"
 
 
 def test_admin_creates_a_cohort_and_enrols_a_learner(page):
-    sign_in(page, ADMIN, "demo-admin")
+    sign_in(page, ADMIN, "demo-admin-ia")
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Administration").click()
     page.get_by_role("link", name="Gérer les cohortes").click()
     axe_check(page)
@@ -33,7 +33,7 @@ def test_admin_creates_a_cohort_and_enrols_a_learner(page):
 
 
 def test_admin_uploads_a_csv_with_a_bad_row_then_fixes_it(page, tmp_path):
-    sign_in(page, ADMIN, "demo-admin")
+    sign_in(page, ADMIN, "demo-admin-ia")
     page.goto("/admin/cohortes/")
     page.get_by_label("Nom de la cohorte").fill("Cohorte de mars")
     page.get_by_label("Date de début").fill("2027-03-01")
