@@ -7,7 +7,7 @@ from app.auth.models import Role
 
 #: Sample values for URL variables, valid in the test package.
 URL_VALUES = {"module_slug": "bases", "reading_slug": "premiere", "attempt_id": 1, "phase": "before", "cohort_id": 1, "user_id": 1, "alert_id": 1, "reading_id": 1, "quiz_id": 1, "kind": "reading", "object_id": 1, "module_id": 1, "number": 1, "token": "x", "question_type": "single_choice", "question_key": "choix-unique"}
-PUBLIC_ENDPOINTS = {"static", "auth.login", "main.index", "main.set_language", "auth.logout"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "main.index", "main.set_language", "auth.logout", "main.favicon"}
 #: Blueprint whose pages need one role; others need only a signed-in user.
 ROLE_OF_BLUEPRINT = {"tutoring": Role.TUTOR, "authoring": Role.AUTHOR, "admin": Role.ADMIN}
 
