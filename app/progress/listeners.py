@@ -20,13 +20,21 @@ from app.signals import quiz_attempt_submitted
 def _on_quiz_attempt(attempt, user, answers, **extra) -> None:
     """Log the attempt (one event per answer and one for the quiz) and update the best score."""
     actions = [
-        Action(Verb.ANSWERED, ObjectType.QUESTION, a.question_id, {"success": a.is_correct, "response": a.response}) for a in answers
+        Action(Verb.ANSWERED, ObjectType.QUESTION, a.question_id, _answer_result(a)) for a in answers
     ]
     newly_passed = _update_quiz_progress(user.id, attempt)
     verb = Verb.PASSED if attempt.is_passed else Verb.FAILED
-    result = {"success": attempt.is_passed, "score": {"scaled": attempt.score, "raw": attempt.correct_count, "min": 0, "max": attempt.question_count}, "attempt_id": attempt.id}
+    result = {"success": attempt.is_passed, "score": {"scaled": attempt.score, "raw": attempt.points, "min": 0, "max": attempt.question_count}, "attempt_id": attempt.id}
     actions.append(Action(verb, ObjectType.QUIZ, attempt.quiz_id, result))
     record_actions(user, actions, quizzes=int(newly_passed))
+
+
+def _answer_result(answer) -> dict:
+    """The answer's xAPI-like result, with the order its options were shown in (shuffled per attempt)."""
+    result = {"success": answer.is_correct, "response": answer.response}
+    if answer.shown_order:
+        result["shown_order"] = answer.shown_order
+    return result
 
 
 def _update_quiz_progress(user_id: int, attempt) -> bool:

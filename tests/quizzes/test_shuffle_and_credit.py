@@ -184,3 +184,24 @@ def test_without_partial_credit_a_half_right_answer_earns_nothing(client, app, l
     with app.app_context():
         attempt = db.session.scalar(select(QuizAttempt))
         assert (attempt.correct_count, attempt.score) == (2, pytest.approx(2 / 3))
+
+
+def test_the_logged_answers_carry_the_order_shown_and_the_quiz_event_the_points(client, app, learner):
+    from app.progress.models import LearningEvent
+
+    _set_quiz(app, partial_credit=True)
+    questions = _questions(app)
+    page = client.get("/quiz/bases").text
+    shown = {qid: _shown(page, qid) for _key, (qid, _data) in questions.items()}
+    multiple_id, multiple = questions["choix-multiple"]
+    answers = {f"q{qid}": _right(data)[0] for key, (qid, data) in questions.items()}  # one of the right boxes only
+    client.post("/quiz/bases", data={"token": _token(page), **answers})
+    with app.app_context():
+        events = db.session.scalars(select(LearningEvent).order_by(LearningEvent.id)).all()
+        attempt = db.session.scalars(select(QuizAttempt)).one()
+        points = attempt.points
+    answered = {e.object_id: e.result for e in events if e.verb == "answered"}
+    assert {qid: result.get("shown_order") for qid, result in answered.items()} == shown
+    [quiz_event] = [e for e in events if e.object_type == "quiz"]
+    assert quiz_event.result["score"]["raw"] == points
+    assert 0 < points < len(questions) and points != int(points)  # a share of a point: partial credit counted
