@@ -10,6 +10,8 @@ PORT    ?= 5000
 .PHONY: run setup test install messages translations browser lint clean
 
 # Plain http:// on this machine: INSECURE_HTTP lets the session cookie travel without TLS.
+# Links in emails and exported statements name the server being run, unless PLATFORM_HOMEPAGE is set.
+run: export PLATFORM_HOMEPAGE ?= http://$(HOST):$(PORT)
 run: setup
 	INSECURE_HTTP=1 $(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -30,7 +30,8 @@ learner_acted = _signals.signal(
     "learner-acted",
     doc="""A learner's actions were written to the event log (and the summary rows updated).
 
-    *sender*: the learner's id; kwargs: ``cohort_id`` (their open cohort, or ``None``) and
-    ``verbs`` (the :class:`~app.progress.models.Verb` values of the actions).
+    *sender*: the learner's id; kwargs: ``cohort_ids`` (every open cohort they are enrolled in,
+    the one whose pace they see first), ``cohort_id`` (that first one, or ``None``) and ``verbs``
+    (the :class:`~app.progress.models.Verb` values of the actions).
     """,
 )

@@ -11,24 +11,26 @@ from app.clock import now_utc
 from app.cohorts.models import Cohort
 from app.extensions import db
 from app.progress.models import Verb
+from app.progress.queries import pace_items
 from app.signals import learner_acted
 
 
 @learner_acted.connect
-def _on_learner_acted(user_id: int, cohort_id: int | None, verbs: set, **extra) -> None:
+def _on_learner_acted(user_id: int, cohort_ids: list[int], verbs: set, **extra) -> None:
     """Close what the learner caught up on; open "struggling" right after a failed quiz.
 
-    Only learners with a current alert, or who just failed a quiz, are evaluated: a plain reading
-    view of a learner without alerts costs one small query.
+    Every open cohort of the learner is refreshed (each has its own pace and thresholds), so the
+    tutor of an older cohort sees the same learner as the tutor of the newer one. Only cohorts
+    where the learner has a current alert, or all of them after a failed quiz, are evaluated: a
+    plain reading view of a learner without alerts costs one small query.
     """
-    if cohort_id is None:
+    if not cohort_ids:
         return
     if Verb.FAILED not in verbs:
-        has_current = db.session.scalar(select(Alert.id).where(Alert.cohort_id == cohort_id, Alert.user_id == user_id, CURRENT).limit(1))
-        if has_current is None:
-            return
-    cohort = db.session.get(Cohort, cohort_id)
-    now = now_utc()
-    day = cohort_day(cohort, now)
-    if day.today >= day.start_date:
-        refresh_learners(day, learner_rows(cohort_id, user_ids=[user_id]), now)
+        cohort_ids = list(db.session.scalars(select(Alert.cohort_id).where(Alert.cohort_id.in_(cohort_ids), Alert.user_id == user_id, CURRENT).distinct()))
+    now, items = now_utc(), pace_items() if cohort_ids else []
+    for cohort_id in sorted(cohort_ids):  # one order for every writer, so two never wait on each other in a cycle
+        cohort = db.session.get(Cohort, cohort_id)
+        day = cohort_day(cohort, now, items)
+        if day.today >= day.start_date:
+            refresh_learners(day, learner_rows(cohort_id, user_ids=[user_id]), now)

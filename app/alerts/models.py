@@ -39,9 +39,12 @@ class Alert(db.Model):
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     #: Set when the learner no longer meets the rule (caught up): the alert closed by itself.
     closed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Set when a tutor resolved it; while the rule still holds, no new alert of this kind opens.
+    #: Set when a tutor resolved it; while the rule holds no worse than then, no new alert of this kind opens.
     resolved_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: The figures when it was resolved: the rule's later figures are compared with them, so a
+    #: worse problem (two more failures, more days behind) opens a new alert.
+    resolved_figures: Mapped[dict | None] = mapped_column(JSON)
     #: A tutor put it aside until this day (in the cohort's time zone).
     snoozed_until: Mapped[date | None]
     #: The automatic reminder for this alert was queued (or could not be, without consent).

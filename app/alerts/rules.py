@@ -134,3 +134,36 @@ KIND_LABELS = {
     AlertKind.AT_RISK: _l("à risque"),
     AlertKind.STRUGGLING: _l("en difficulté"),
 }
+
+
+# A tutor's "handled" covers the problem as it stood then. The same rule firing later with figures
+# at least one threshold worse is a new problem and opens a new alert; anything less is the
+# problem already handled. "Not started" only gets worse as "behind" or "at risk", other kinds.
+def _failed_again(resolved: dict, figures: dict, t: Thresholds) -> bool:
+    """Some quiz was failed again, as many times as the rule asks, since the alert was handled."""
+    before = {q["quiz"]: q["failures"] for q in resolved.get("quizzes", [])}
+    return any(q["failures"] - before.get(q["quiz"], 0) >= t.struggling_failures for q in figures["quizzes"])
+
+
+def _further_behind(resolved: dict, figures: dict, t: Thresholds) -> bool:
+    """The learner lost another "behind" threshold of days on the pace since it was handled."""
+    return figures["days"] - resolved.get("days", 0) >= t.behind_days
+
+
+def _further_at_risk(resolved: dict, figures: dict, t: Thresholds) -> bool:
+    """Another "at risk" threshold of days behind, or of idle days, since it was handled."""
+    more_idle = (figures.get("idle") or 0) - (resolved.get("idle") or 0)
+    return figures["days"] - resolved.get("days", 0) >= t.at_risk_days or more_idle >= t.inactive_days
+
+
+_WORSENED = {
+    AlertKind.NOT_STARTED: lambda resolved, figures, t: False,
+    AlertKind.BEHIND: _further_behind,
+    AlertKind.AT_RISK: _further_at_risk,
+    AlertKind.STRUGGLING: _failed_again,
+}
+
+
+def is_worse(kind: str, resolved: dict | None, figures: dict, thresholds: Thresholds) -> bool:
+    """Tell whether ``figures`` (stored form) call for a new alert after one resolved at ``resolved``."""
+    return resolved is not None and _WORSENED[AlertKind(kind)](resolved, figures, thresholds)

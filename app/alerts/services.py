@@ -26,6 +26,7 @@ from app.alerts.queries import quiz_failures
 from app.alerts.rules import AlertKind
 from app.alerts.rules import LearnerFacts
 from app.alerts.rules import evaluate
+from app.alerts.rules import is_worse
 from app.consent.services import contactable_ids
 from app.extensions import db
 from app.reminders.services import Recipient
@@ -119,8 +120,13 @@ def refresh_learners(day: CohortDay, rows: list[LearnerRow], now: datetime) -> R
             key, figures = (row.user_id, finding.kind.value), finding.stored_figures()
             seen.add(key)
             alert = current.get(key)
+            new = {"cohort_id": day.cohort_id, "user_id": row.user_id, "kind": key[1], "figures": figures, "opened_dt": now, "updated_dt": now, "is_reminder_done": False}
             if alert is None:
-                fresh.append({"cohort_id": day.cohort_id, "user_id": row.user_id, "kind": key[1], "figures": figures, "opened_dt": now, "updated_dt": now, "is_reminder_done": False})
+                fresh.append(new)
+            elif alert.is_resolved and is_worse(alert.kind, alert.resolved_figures, figures, day.thresholds):
+                alert.closed_dt = now  # handled, then worse than when handled: a new problem, a new alert
+                report.closed += 1
+                fresh.append(new)
             elif alert.figures != figures:
                 alert.figures, alert.updated_dt = figures, now
                 report.updated += 1
@@ -160,12 +166,11 @@ def _queue_automatic_reminders(day: CohortDay, rows: dict[int, LearnerRow]) -> i
         if alert.user_id in reachable:
             by_learner.setdefault(alert.user_id, []).append(alert)
     reminders = []
-    templates = {kind: (str(subject), str(body)) for kind, (subject, body) in AUTOMATIC_REMINDERS.items()}
     with db.session.no_autoflush:  # the alerts marked below are written by one flush, after the reminders
         for user_id, alerts in by_learner.items():
             alerts.sort(key=lambda a: _REMINDER_PRIORITY.index(AlertKind(a.kind)))
             first, row = alerts[0], rows[user_id]
-            subject, body = templates[AlertKind(first.kind)]
+            subject, body = AUTOMATIC_REMINDERS[AlertKind(first.kind)]  # written in each learner's language
             recipient = Recipient(user_id, row.email, values_for(row.display_name, day, day.pace.standing(row.done)))
             reminders.append(Reminder(recipient, subject, body, f"alert:{first.id}", first.id))
             for alert in alerts:  # one email covers every alert open at that moment
@@ -193,11 +198,15 @@ def snooze_alert(alert: Alert, until: date, today: date) -> None:
 
 
 def resolve_alert(alert: Alert, tutor_id: int, now: datetime) -> None:
-    """Mark an alert as handled by a tutor; no new alert of its kind opens while its rule still holds.
+    """Mark an alert as handled by a tutor, remembering its figures.
+
+    No new alert of its kind opens while its rule holds no worse than now; one threshold worse
+    (two more failures at a quiz, another threshold of days behind) is a new problem and opens a
+    new alert (see :func:`app.alerts.rules.is_worse`).
 
     :raise AlertError: for an alert already closed or resolved.
     """
     if alert.closed_dt is not None or alert.resolved_dt is not None:
         raise AlertError(str(_l("Cette alerte n'est plus ouverte.")))
-    alert.resolved_dt, alert.resolved_by_id = now, tutor_id
+    alert.resolved_dt, alert.resolved_by_id, alert.resolved_figures = now, tutor_id, alert.figures
     db.session.flush()

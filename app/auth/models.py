@@ -135,6 +135,9 @@ class User(RoleHolder, UserMixin, db.Model):
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Set when an admin erased the person's identity (learning events are kept without it).
     anonymised_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Language chosen by the person (the footer switch or "Paramètres"): that of the interface
+    #: after each sign-in and of every email sent to them; ``None`` means the platform's default.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     #: Part of every session's identifier; raising it ends every session of the account
     #: (sign-out, password change, deactivation: see ``revoke_sessions``).

@@ -5,6 +5,7 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import session
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -33,6 +34,8 @@ from app.progress.services import give_feedback
 from app.progress.services import record_reading_view
 
 bp = Blueprint("catalogue", __name__, template_folder="templates")
+#: Session key naming the reading whose feedback was just saved (read once, by the next view).
+_FEEDBACK_SAVED = "feedback_saved"
 
 
 @bp.route("/")
@@ -75,8 +78,12 @@ def reading(module_slug: str, reading_slug: str):
     state = state or reading_state(module_slug, reading_slug, current_user.id) or abort(404)
     if record_reading_view(current_user, state.reading_id, state.last_viewed_dt):
         db.session.commit()
-    key = (state.reading_id, state.revision, state.course_stamp, state.completed_dt is not None, state.rating)
-    return serve_cached(key, lambda: _render_reading(module_slug, reading_slug, FeedbackForm(rating=state.rating)))
+    form = FeedbackForm(rating=state.rating, comment=state.comment)
+    if session.get(_FEEDBACK_SAVED) is not None:  # just sent: the thanks go where the form is, once
+        saved = session.pop(_FEEDBACK_SAVED) == state.reading_id
+        return _render_reading(module_slug, reading_slug, form, feedback_saved=saved)
+    key = (state.reading_id, state.revision, state.course_stamp, state.completed_dt is not None, state.rating, state.comment)
+    return serve_cached(key, lambda: _render_reading(module_slug, reading_slug, form))
 
 
 @bp.route("/<module_slug>/<reading_slug>", methods=["POST"])
@@ -88,7 +95,9 @@ def give_reading_feedback(module_slug: str, reading_slug: str):
     if form.validate_on_submit():
         give_feedback(current_user, found, FeedbackRating(form.rating.data), form.comment.data)
         db.session.commit()
-        flash(_("Merci, votre avis a été enregistré."), "success")
+        # Not a flash (shown at the top of a long page): the page thanks the learner in the form's
+        # section, which the fragment scrolls to, with their comment back in the form.
+        session[_FEEDBACK_SAVED] = found.id
         return redirect(url_for(".reading", module_slug=module_slug, reading_slug=reading_slug, _anchor="avis"), code=303)
     return _render_reading(module_slug, reading_slug, form), 400
 
@@ -103,9 +112,11 @@ def _preload_user_and_state(module_slug: str, reading_slug: str) -> ReadingState
     return state
 
 
-def _render_reading(module_slug: str, reading_slug: str, form: FeedbackForm) -> str:
+def _render_reading(module_slug: str, reading_slug: str, form: FeedbackForm, feedback_saved: bool = False) -> str:
     page = reading_page(module_slug, reading_slug, current_user.id) or abort(404)
-    return render_template("catalogue/reading.html", page=page, form=form, mark_form=MarkReadForm(), title=page.reading.title)
+    return render_template(
+        "catalogue/reading.html", page=page, form=form, mark_form=MarkReadForm(), feedback_saved=feedback_saved, title=page.reading.title
+    )
 
 
 @bp.route("/<module_slug>/<reading_slug>/lu", methods=["POST"])

@@ -13,32 +13,52 @@ from app.auth.models import Role
 from app.auth.models import User
 from app.auth.models import UserRef
 from app.auth.services import find_user_by_email
+from app.clock import now_utc
 from app.cohorts.models import Cohort
 from app.cohorts.models import CohortTutor
 from app.cohorts.models import Enrolment
 from app.extensions import db
 
 
+def _pace_order(today: date):
+    """Sort key of a learner's open cohorts: the one the course map's pace follows comes first.
+
+    That is the cohort still running (or not started) that ends soonest, the nearest deadline
+    the learner has; cohorts already over but not closed by an admin come after, latest first.
+    """
+    return lambda c: (0, c.end_date.toordinal(), c.id) if c.end_date >= today else (1, -c.end_date.toordinal(), c.id)
+
+
+def open_cohorts_of(user_id: int) -> list[Cohort]:
+    """Return the open cohorts the learner is enrolled in, the one whose pace they see first."""
+    cohorts = db.session.scalars(
+        select(Cohort).join(Enrolment, Enrolment.cohort_id == Cohort.id).where(Enrolment.user_id == user_id, Cohort.is_closed.is_(False))
+    ).all()
+    return sorted(cohorts, key=_pace_order(now_utc().date()))
+
+
 def current_cohort(user_id: int) -> Cohort | None:
-    """Return the open cohort the learner is enrolled in (the latest if several)."""
-    return db.session.scalar(
-        select(Cohort)
-        .join(Enrolment, Enrolment.cohort_id == Cohort.id)
-        .where(Enrolment.user_id == user_id, Cohort.is_closed.is_(False))
-        .order_by(Cohort.start_date.desc())
-        .limit(1)
-    )
+    """Return the learner's open cohort whose pace the course map shows (see :func:`open_cohorts_of`)."""
+    cohorts = open_cohorts_of(user_id)
+    return cohorts[0] if cohorts else None
+
+
+def open_cohort_ids(user_id: int) -> list[int]:
+    """Return the ids of every open cohort of the learner, in :func:`open_cohorts_of`'s order, in one light query.
+
+    A learner's action counts for all of them: each one's alerts are refreshed.
+    """
+    rows = db.session.execute(
+        select(Cohort.id, Cohort.end_date).join(Enrolment, Enrolment.cohort_id == Cohort.id).where(Enrolment.user_id == user_id, Cohort.is_closed.is_(False))
+    ).all()
+    key = _pace_order(now_utc().date())
+    return [row.id for row in sorted(rows, key=key)]
 
 
 def current_cohort_id(user_id: int) -> int | None:
-    """Return the id of the learner's open cohort (see :func:`current_cohort`)."""
-    return db.session.scalar(
-        select(Enrolment.cohort_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Enrolment.user_id == user_id, Cohort.is_closed.is_(False))
-        .order_by(Cohort.start_date.desc())
-        .limit(1)
-    )
+    """Return the id of the learner's open cohort whose pace they see (see :func:`current_cohort`)."""
+    ids = open_cohort_ids(user_id)
+    return ids[0] if ids else None
 
 
 def get_or_create_cohort(name: str, start_date: date, end_date: date) -> Cohort:

@@ -6,8 +6,11 @@ from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
+from flask_login import current_user
 
+from app.auth.locale import set_account_locale
 from app.config import Config
+from app.extensions import db
 from app.web import safe_next_url
 
 bp = Blueprint("main", __name__)
@@ -30,8 +33,11 @@ def favicon():
 
 @bp.route("/langue", methods=["POST"])
 def set_language():
-    """Remember the interface language chosen in the footer."""
+    """Remember the interface language chosen in the footer or in "Paramètres" (on the account too, if signed in)."""
     lang = request.form.get("lang", "")
     if lang in Config.LANGUAGES:
         session["lang"] = lang
+        if current_user.is_authenticated:
+            set_account_locale(current_user.id, lang)
+            db.session.commit()
     return redirect(safe_next_url(request.form.get("next"), url_for("main.index")))

@@ -26,7 +26,7 @@ from app.cohorts.pace import actual_curve
 from app.cohorts.pace import expected_curve
 from app.cohorts.pace import schedule
 from app.cohorts.pace import standing
-from app.cohorts.services import current_cohort
+from app.cohorts.services import open_cohorts_of
 from app.extensions import db
 from app.progress.models import QuizProgress
 from app.progress.models import ReadingFeedback
@@ -45,6 +45,8 @@ class ReadingState(NamedTuple):
     completed_dt: datetime | None
     last_viewed_dt: datetime | None
     rating: str | None
+    #: The learner's comment, shown back in the feedback form (so part of the cached page's key).
+    comment: str | None
 
 
 # Built once: SQLAlchemy then reuses its compiled form; it runs on the connection, without the ORM.
@@ -56,6 +58,7 @@ _READING_STATE = (
         ReadingProgress.completed_dt,
         ReadingProgress.last_viewed_dt,
         ReadingFeedback.rating,
+        ReadingFeedback.comment,
     )
     .select_from(Reading)
     .join(Module, Module.id == Reading.module_id)
@@ -218,6 +221,8 @@ class LearnerPace:
     standing: Standing
     expected_points: list[tuple[int, int]]
     actual_points: list[tuple[int, int]]
+    #: The learner's other open cohorts (their actions count there too; the pace shown is the first's).
+    other_cohorts: tuple[Cohort, ...] = ()
 
     @property
     def window_days(self) -> int:
@@ -258,10 +263,14 @@ def done_items(user_id: int) -> dict[tuple[str, int], datetime]:
 
 
 def learner_pace(user_id: int, now: datetime) -> LearnerPace | None:
-    """Return the learner's standing against their open cohort's pace, or ``None`` without cohort."""
-    cohort = current_cohort(user_id)
-    if cohort is None:
+    """Return the learner's standing against their open cohort's pace, or ``None`` without cohort.
+
+    In several open cohorts, the pace is that of the one ending soonest (see ``open_cohorts_of``).
+    """
+    cohorts = open_cohorts_of(user_id)
+    if not cohorts:
         return None
+    cohort = cohorts[0]
     zone = ZoneInfo(cohort.timezone)
     today = now.astimezone(zone).date()
     scheduled = schedule(pace_items(), cohort.start_date, cohort.end_date)
@@ -276,6 +285,7 @@ def learner_pace(user_id: int, now: datetime) -> LearnerPace | None:
         standing=standing(scheduled, set(live_done), today),
         expected_points=expected_curve(scheduled, cohort.start_date),
         actual_points=actual_curve(dates, cohort.start_date, min(max(today, cohort.start_date), cohort.end_date)),
+        other_cohorts=tuple(cohorts[1:]),
     )
 
 

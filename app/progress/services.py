@@ -9,16 +9,16 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func
-from sqlalchemy import text
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy import update
 
 from app.auth.models import UserRef
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.clock import now_utc
-from app.cohorts.services import current_cohort_id
+from app.cohorts.services import open_cohort_ids
 from app.db_util import upsert
 from app.db_util import upsert_if
 from app.extensions import db
@@ -51,7 +51,10 @@ def record_actions(user: UserRef, actions: list[Action], *, readings: int = 0, q
     :param quizzes: quizzes newly passed by these actions.
     """
     now = now_utc()
-    cohort_id = current_cohort_id(user.id)
+    # Every open cohort of the learner counts the action (each one's alerts are refreshed); the
+    # event names the one whose pace the learner sees.
+    cohort_ids = open_cohort_ids(user.id)
+    cohort_id = cohort_ids[0] if cohort_ids else None
     db.session.add_all(
         LearningEvent(
             actor_id=user.id,
@@ -66,7 +69,7 @@ def record_actions(user: UserRef, actions: list[Action], *, readings: int = 0, q
     )
     touch_learner(user.id, now, readings, quizzes)
     db.session.flush()
-    learner_acted.send(user.id, cohort_id=cohort_id, verbs={a.verb for a in actions})
+    learner_acted.send(user.id, cohort_id=cohort_id, cohort_ids=cohort_ids, verbs={a.verb for a in actions})
 
 
 def record_event(user: UserRef, verb: Verb, object_type: ObjectType, object_id: int, result: dict | None = None, **counters) -> None:

@@ -1,4 +1,4 @@
-"""Issue 9: truth cohorts locale
+"""Issue 9: truth cohorts locale: each account's language, the figures an alert was resolved at
 
 Revision ID: 1677f1b25459
 Revises: 3fc682207ed0
@@ -17,8 +17,16 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('locale', sa.String(length=10), nullable=True))
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('resolved_figures', sa.JSON(), nullable=True))
+    # Alerts handled before this release: their figures at resolution are the best we know.
+    op.execute("UPDATE alert SET resolved_figures = figures WHERE resolved_dt IS NOT NULL")
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.drop_column('resolved_figures')
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('locale')

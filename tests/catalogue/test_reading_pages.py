@@ -1,5 +1,6 @@
 """Course map, module and reading pages; marking as read; page feedback."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -106,3 +107,32 @@ def test_bad_feedback_gives_the_page_back_with_a_message(app, client, learner, d
     assert message in response.text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReadingFeedback)) == 0
+
+
+def _feedback_section(page: str) -> str:
+    return page[page.index('id="avis"'):]
+
+
+def test_after_feedback_the_thanks_and_the_comment_are_where_the_form_is(app, client, learner):
+    response = client.post("/cours/bases/premiere", data={"rating": "pas_clair", "comment": "Le deuxième exemple est flou."})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/cours/bases/premiere#avis")
+    page = client.get("/cours/bases/premiere").text
+    section = _feedback_section(page)
+    assert "Merci, votre avis a été enregistré." in section
+    assert page.count("Merci, votre avis a été enregistré.") == 1  # not also at the top of the page
+    assert "Le deuxième exemple est flou.</textarea>" in section
+    assert re.search(r'checked[^>]*value="pas_clair"|value="pas_clair"[^>]*checked', section)
+    again = client.get("/cours/bases/premiere").text  # thanked once; the comment stays in the form
+    assert "Merci, votre avis a été enregistré." not in again
+    assert "Le deuxième exemple est flou.</textarea>" in _feedback_section(again)
+
+
+def test_a_new_comment_is_shown_not_the_cached_old_one(app, client, learner):
+    client.post("/cours/bases/premiere", data={"rating": "clair", "comment": "Premier avis."})
+    client.get("/cours/bases/premiere")
+    client.get("/cours/bases/premiere")  # cached now
+    client.post("/cours/bases/premiere", data={"rating": "clair", "comment": "Second avis."})
+    client.get("/cours/bases/premiere")
+    page = client.get("/cours/bases/premiere").text
+    assert "Second avis.</textarea>" in page and "Premier avis." not in page

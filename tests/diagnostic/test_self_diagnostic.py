@@ -6,6 +6,7 @@ from app.diagnostic.models import DiagnosticAnswer
 from app.diagnostic.models import DiagnosticStatement
 from app.extensions import db
 from app.progress.models import LearningEvent
+from tests.helpers import act
 
 
 def _ratings(app, values):
@@ -18,6 +19,8 @@ def test_before_and_after_show_the_difference(app, client, learner):
     page = client.get("/autodiagnostic/").text
     assert "Répondre avant le cours" in page and "Répondre après le cours" not in page
     assert client.post("/autodiagnostic/before", data=_ratings(app, [2, 3])).status_code == 303
+    for action, *args in (("read", "premiere"), ("read", "seconde"), ("pass",)):  # "after" opens once the course is done
+        act(app, learner, action, *args)
     assert client.post("/autodiagnostic/after", data=_ratings(app, [4, 3])).status_code == 303
     page = client.get("/autodiagnostic/").text
     assert "+2" in page and "+0" in page
