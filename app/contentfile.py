@@ -92,6 +92,9 @@ def parse_toml(text: str, path: str, first_line: int = 1) -> tuple[dict | None, 
     """Parse TOML ``text``; on a syntax error return ``None`` and an error naming the line."""
     try:
         return tomllib.loads(text), []
+    except RecursionError:
+        # tomllib parses nested arrays and tables recursively: ``a = [[[[…`` exhausts the stack.
+        return None, [ContentError(path, None, _("TOML invalide : tableaux ou tables imbriqués trop profondément"))]
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_POSITION.search(str(exc))
         line = int(match.group(1)) + first_line - 1 if match else None

@@ -6,10 +6,15 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Role
 from app.auth.services import create_user
 from app.auth.services import find_user_by_email
+from app.catalogue.models import Module
+from app.catalogue.services import CourseChanged
 from app.clock import now_utc
 from app.cohorts.services import assign_tutor
 from app.cohorts.services import enrol
@@ -29,10 +34,24 @@ DEMO_ACCOUNTS = (
 DEMO_COHORT = "Cohorte de démonstration"
 
 
-def load_demo() -> list[str]:
-    """Import the course and create the demo accounts and cohort; return what was created."""
+def has_course() -> bool:
+    """Tell whether the database holds a course already (any module, even archived or unpublished)."""
+    return db.session.scalar(select(Module.id).limit(1)) is not None
+
+
+def load_demo() -> tuple[list[str], bool]:
+    """Import the course into an empty database, create the demo accounts and cohort.
+
+    The database is the live source of truth: once it holds a course, authors may have changed
+    it in the browser, so the package is never imported over it here (``flask course import``
+    does it, and says what it would overwrite).
+
+    :return: the accounts created, and whether the package was imported.
+    """
     created = []
-    import_package(Path(current_app.config["COURSE_DIR"]), Path(current_app.config["QUIZZES_DIR"]))
+    imported = not has_course()
+    if imported:
+        import_package(Path(current_app.config["COURSE_DIR"]), Path(current_app.config["QUIZZES_DIR"]))
     users = {}
     for email, name, password, roles in DEMO_ACCOUNTS:
         user = find_user_by_email(email)
@@ -45,7 +64,7 @@ def load_demo() -> list[str]:
     enrol(cohort, users[Role.LEARNER])
     assign_tutor(cohort, users[Role.TUTOR])
     created += load_demo_learners(cohort)
-    return created
+    return created, imported
 
 
 @click.command("demo")
@@ -53,11 +72,20 @@ def load_demo() -> list[str]:
 def demo_command() -> None:
     """Load the course and the demo accounts (safe to run again)."""
     try:
-        created = load_demo()
+        created, imported = load_demo()
         db.session.commit()
     except ContentInvalid as exc:
         db.session.rollback()
         for error in exc.errors:
             click.echo(str(error), err=True)
         raise click.exceptions.Exit(1) from exc
-    click.echo(f"Démo prête ({len(created)} compte(s) créé(s)). Comptes : " + ", ".join(a[0] for a in DEMO_ACCOUNTS))
+    except (CourseChanged, IntegrityError) as exc:  # another process loaded the demo at the same moment
+        db.session.rollback()
+        click.echo(_("Le cours a été importé par une autre commande au même moment : relancez « flask demo »."), err=True)
+        raise click.exceptions.Exit(1) from exc
+    if imported:
+        click.echo(_("Paquet de cours importé dans une base vide."))
+    else:
+        click.echo(_("La base contient déjà un cours : le paquet n'est pas importé (la base fait foi ; "
+                     "« flask course import » l'importe en disant ce qu'il écraserait)."))
+    click.echo(_("Démo prête (%(n)d compte(s) créé(s)). Comptes : %(accounts)s", n=len(created), accounts=", ".join(a[0] for a in DEMO_ACCOUNTS)))

@@ -4,7 +4,6 @@ from app.alerts.models import Alert  # noqa: F401
 from app.auth.models import LoginAttempt  # noqa: F401
 from app.auth.models import User  # noqa: F401
 from app.authoring.models import Draft  # noqa: F401
-from app.authoring.models import PackageUpload  # noqa: F401
 from app.catalogue.models import CourseState  # noqa: F401
 from app.catalogue.models import Module  # noqa: F401
 from app.catalogue.models import Reading  # noqa: F401
@@ -18,6 +17,8 @@ from app.diagnostic.models import Diagnostic  # noqa: F401
 from app.diagnostic.models import DiagnosticAnswer  # noqa: F401
 from app.diagnostic.models import DiagnosticStatement  # noqa: F401
 from app.outbox.models import OutboxMessage  # noqa: F401
+from app.package.models import ImportedItem  # noqa: F401
+from app.package.models import PackageUpload  # noqa: F401
 from app.progress.models import LearnerProgress  # noqa: F401
 from app.progress.models import LearningEvent  # noqa: F401
 from app.progress.models import QuizProgress  # noqa: F401

@@ -1,11 +1,9 @@
-"""Authors' work in progress: drafts of content files, and uploaded packages waiting for confirmation."""
+"""Authors' work in progress: drafts of content files (uploaded packages are in :mod:`app.package.models`)."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
-from sqlalchemy import LargeBinary
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
@@ -38,18 +36,3 @@ class Draft(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
-
-class PackageUpload(db.Model):
-    """A course package an author uploaded, validated, waiting for the author to confirm it."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Random, in the confirmation form's URL.
-    token: Mapped[str] = mapped_column(String(64), unique=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    filename: Mapped[str] = mapped_column(String(200))
-    #: The zip file itself.
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    #: What applying it would change (created, updated, archived), as shown to the author.
-    summary: Mapped[dict] = mapped_column(JSON)
-    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    applied_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)

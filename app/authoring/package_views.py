@@ -16,7 +16,6 @@ from sqlalchemy.orm import defer
 
 from app.auth.decorators import role_required
 from app.auth.models import Role
-from app.authoring.models import PackageUpload
 from app.authoring.package_forms import ConfirmPackageForm
 from app.authoring.package_forms import PackageUploadForm
 from app.authoring.views import bp
@@ -24,9 +23,10 @@ from app.catalogue.services import SyncReport
 from app.clock import now_utc
 from app.contentfile import ContentInvalid
 from app.extensions import db
-from app.package import uploads  # the module, not its names: it imports app.authoring.models, hence this package
+from app.package import uploads  # the module, not its names: uploads.KINDS, uploads.apply_upload read as what they are
 from app.package.archive import DEFAULT_LIMITS
 from app.package.archive import ArchiveRefused
+from app.package.models import PackageUpload
 
 
 @bp.route("/paquet/", methods=["GET", "POST"])

@@ -35,6 +35,8 @@ class RevisionOrigin(enum.StrEnum):
     IMPORT = "import"
     EDIT = "edit"
     RESTORE = "restore"
+    #: Applied from a package an author uploaded in the browser.
+    UPLOAD = "upload"
 
 
 class Revision(db.Model):

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.loader import ModuleSpec
 from app.catalogue.loader import ReadingSpec
@@ -91,8 +93,7 @@ def sync_modules(specs: list[ModuleSpec], publication: Publication = IMPORT) -> 
     _archive_missing(modules.values(), {s.slug for s in specs}, "module", report)
     seen = {r.slug for s in specs for r in s.readings}
     _archive_missing(readings.values(), seen, "lecture", report)
-    bump_course_version()
-    db.session.flush()
+    db.session.flush()  # the caller stamps the course, only if something changed
     return report
 
 
@@ -103,6 +104,39 @@ def bump_course_version() -> None:
         state = CourseState(id=1)
         db.session.add(state)
     state.stamp = uuid.uuid4().hex
+
+
+def course_stamp() -> str | None:
+    """Return the course's current stamp (``None`` before the first import)."""
+    return db.session.scalar(select(CourseState.stamp).where(CourseState.id == 1))
+
+
+class CourseChanged(RuntimeError):
+    """The course was changed by someone else while a whole-course write was under way."""
+
+
+def restamp_course(seen: str | None, changed: bool) -> None:
+    """Give the course a new stamp if ``changed``, provided it still has the stamp ``seen``; flushes.
+
+    The UPDATE itself checks ``seen`` (and locks the row until commit), so a publication that
+    committed since ``seen`` was read makes this raise instead of being overwritten silently.
+    Unchanged, the stamp is kept: every worker's cached pages stay valid.
+
+    :raise CourseChanged: if the stamp is no longer ``seen``.
+    """
+    stamp = uuid.uuid4().hex if changed or seen is None else seen
+    if seen is None:
+        try:
+            db.session.add(CourseState(id=1, stamp=stamp))
+            db.session.flush()
+        except IntegrityError as exc:  # another first import got there first
+            raise CourseChanged(seen) from exc
+        return
+    updated = db.session.execute(
+        update(CourseState).where(CourseState.id == 1, CourseState.stamp == seen).values(stamp=stamp)
+    ).rowcount
+    if updated != 1:
+        raise CourseChanged(seen)
 
 
 def _sync_reading(module: Module, spec: ReadingSpec, readings: dict[str, Reading], report: SyncReport, publication: Publication = IMPORT) -> None:

@@ -13,13 +13,13 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from app.auth.models import Role
-from app.authoring.models import PackageUpload
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.catalogue.revisions import Revision
 from app.diagnostic.models import Diagnostic
 from app.extensions import db
 from app.package.archive import read_tree
+from app.package.models import PackageUpload
 from app.package.services import import_package
 from app.quizzes.models import Question
 from app.quizzes.models import Quiz
@@ -173,6 +173,23 @@ def test_content_errors_are_listed_as_course_check_prints_them(app, client, pack
     assert snapshot(app) == before
 
 
+@pytest.mark.parametrize("name", ["quizzes/bases.toml", PREMIERE, "course/01-bases/module.toml"])
+def test_deeply_nested_toml_gives_the_package_error_page(app, client, package_author, make_app, package_dir, name):
+    """tomllib recurses into nested arrays: the file is named as invalid, never a 500 or a traceback."""
+    path = package_dir / name
+    text = path.read_text(encoding="utf-8")
+    nested = "a = " + "[" * 100_000 + "\n"
+    path.write_text(text.replace("+++\n", "+++\n" + nested, 1) if name.endswith(".md") else nested + text, encoding="utf-8")
+    expected = f"{name}: TOML invalide : tableaux ou tables imbriqués trop profondément"
+    checked = make_app(COURSE_DIR=package_dir / "course", QUIZZES_DIR=package_dir / "quizzes").test_cli_runner().invoke(args=["course", "check"])
+    assert checked.exit_code == 1 and expected in checked.stderr and "Traceback" not in checked.output
+    before = snapshot(app)
+    response = upload(client, zip_of(read_tree(package_dir)))
+    assert response.status_code == 400
+    assert f"<li><code>{escape(expected)}</code></li>" in response.text
+    assert snapshot(app) == before
+
+
 def test_a_changed_reading_is_summarised_then_applied_on_confirmation(app, client, package_author):
     before = snapshot(app)
     token = token_of(upload(client, edited_package(), "mon paquet.zip"))
@@ -195,7 +212,7 @@ def test_a_changed_reading_is_summarised_then_applied_on_confirmation(app, clien
             select(Revision).where(Revision.kind == "reading", Revision.object_id == reading.id, Revision.number == 2)
         )
         assert revision.source == reading.source
-        assert revision.author_id == package_author.id and revision.origin == "import"
+        assert revision.author_id == package_author.id and revision.origin == "upload"
         assert db.session.scalar(select(PackageUpload.applied_dt).where(PackageUpload.token == token)) is not None
     assert snapshot(app)["counts"]["Revision"] == before["counts"]["Revision"] + 1
 
