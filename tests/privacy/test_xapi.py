@@ -119,6 +119,8 @@ def test_questions_are_interactions_with_their_quiz_as_parent(runner, history):
     assert definition["type"] == "http://adlnet.gov/expapi/activities/cmi.interaction"
     assert (definition["interactionType"], definition["correctResponsesPattern"]) == ("choice", ["a[,]c"])
     assert [c["id"] for c in definition["choices"]] == ["a", "b", "c"] and definition["choices"][0]["description"] == {"fr-FR": "A"}
+    shown = multiple["result"].pop("extensions")[f"{HOME}/xapi/extensions/shown-order"]
+    assert sorted(shown.split("[,]")) == ["a", "b", "c"]  # the order this attempt showed (shuffled)
     assert multiple["result"] == {"success": True, "response": "a[,]c"}
     assert [a["id"] for a in multiple["context"]["contextActivities"]["parent"]] == [f"{HOME}/xapi/activities/quiz/bases"]
     assert [a["id"] for a in multiple["context"]["contextActivities"]["grouping"]] == [f"{HOME}/xapi/activities/module/bases"]
