@@ -104,7 +104,7 @@ def test_a_view_after_the_window_is_a_new_visit(app, course, create_user, clock)
 
 
 def _passing_attempt(user, quiz_id, attempt_id):
-    attempt = SimpleNamespace(id=attempt_id, quiz_id=quiz_id, is_passed=True, score=1.0, correct_count=3, question_count=3)
+    attempt = SimpleNamespace(id=attempt_id, quiz_id=quiz_id, is_passed=True, score=1.0, correct_count=3, question_count=3, points=3.0)
     return lambda: quiz_attempt_submitted.send(attempt, user=user, answers=[])
 
 
