@@ -483,7 +483,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def load_environment(database_url: str) -> dict[str, str]:
-    """Production settings, over plain HTTP on loopback, with the sign-in limit out of the way."""
+    """Production settings, over plain HTTP on loopback."""
     env = app_environment(database_url)
     env["FLASK_INSECURE_HTTP"] = "true"  # loopback without TLS: cookies must not be Secure-only
     return env
