@@ -10,6 +10,7 @@ from flask import has_request_context
 from flask import request
 from flask import session
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -42,10 +43,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_prefixed_env()
     else:
         app.config.update(test_config)
-    _refuse_weak_secret(app)
     _secure_transport(app)
     _tune_engine(app)
     _init_extensions(app)
+    _refuse_weak_secret(app)  # once Flask-Babel is set up: the refusal is said in the platform's language
     # Before any route is added: every <int:...> then stops at the id columns' range (a 404).
     app.url_map.converters["int"] = BoundedIntegerConverter
     register_blueprints(app)
@@ -66,13 +67,17 @@ def _refuse_weak_secret(app: Flask) -> None:
         return
     from app.auth.passwords import is_common_password
 
-    problem = secret_key_problem(app.config.get("SECRET_KEY") or "", is_common_password)
-    if problem is not None:
-        raise RuntimeError(
-            f"SECRET_KEY trop faible ({problem}) : définissez SECRET_KEY (ou FLASK_SECRET_KEY) avec une "
-            "valeur aléatoire, par exemple python -c 'import secrets; print(secrets.token_hex(32))', "
-            "avant de lancer la plateforme en production."
-        )
+    with app.app_context():  # no request yet: the default language
+        problem = secret_key_problem(app.config.get("SECRET_KEY") or "", is_common_password)
+        if problem is not None:
+            raise RuntimeError(
+                _(
+                    "SECRET_KEY trop faible (%(reason)s) : définissez SECRET_KEY (ou FLASK_SECRET_KEY) avec une "
+                    "valeur aléatoire, par exemple %(command)s, avant de lancer la plateforme en production.",
+                    reason=problem,
+                    command="python -c 'import secrets; print(secrets.token_hex(32))'",
+                )
+            )
 
 
 def _only_showing_help() -> bool:

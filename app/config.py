@@ -7,6 +7,9 @@ what runs), and ``FLASK_*`` variables win over the unprefixed ones: see :func:`e
 import os
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 #: Secret keys that must never reach production.
@@ -24,17 +27,20 @@ def secret_key_problem(key: str, is_common_word=lambda part: False) -> str | Non
 
     :param is_common_word: tells whether a piece of the key (8 characters or more, lower-cased)
         is a commonly used password.
+
+    The reason is translated when it is asked for: call it inside an application context (the
+    factory does) to have it in the platform's language.
     """
     lowered = key.lower()
     if key in DEV_SECRET_KEYS:
-        return "c'est une valeur de développement"
+        return _("c'est une valeur de développement")
     if len(key) < MIN_SECRET_KEY_LENGTH:
-        return f"elle compte moins de {MIN_SECRET_KEY_LENGTH} caractères"
+        return ngettext("elle compte moins de %(num)d caractère", "elle compte moins de %(num)d caractères", MIN_SECRET_KEY_LENGTH)
     if len(set(key)) < MIN_SECRET_KEY_DISTINCT:
-        return "elle répète trop peu de caractères différents"
+        return _("elle répète trop peu de caractères différents")
     pieces = (lowered[i:j] for i in range(len(lowered)) for j in range(i + 8, len(lowered) + 1))
     if any(word in lowered for word in SECRET_KEY_WORDS) or any(is_common_word(piece) for piece in pieces):
-        return "elle contient des mots ou des mots de passe courants"
+        return _("elle contient des mots ou des mots de passe courants")
     return None
 
 

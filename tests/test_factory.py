@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from app import create_app
+from tests.babel_marks import mark_translations
 from tests.conftest import ROOT
 from tests.conftest import app_config
 
@@ -34,6 +35,32 @@ def test_refuses_to_start_in_production_with_a_weak_secret(key, database_url):
     config = app_config(database_url, TESTING=False, DEBUG=False, SECRET_KEY=key)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(config)
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("dev", "c'est une valeur de développement"),
+        ("short-key", "elle compte moins de 32 caractères"),
+        ("ab" * 32, "elle répète trop peu de caractères différents"),
+        ("my-platform-secret-key-for-the-real-world-use", "elle contient des mots ou des mots de passe courants"),
+    ],
+)
+def test_the_refusal_says_why_in_the_platform_language(key, reason, database_url):
+    """Said once Flask-Babel is set up, in the default language (French), with the reason filled in."""
+    config = app_config(database_url, TESTING=False, DEBUG=False, SECRET_KEY=key)
+    with pytest.raises(RuntimeError) as refusal:
+        create_app(config)
+    message = str(refusal.value)
+    assert message.startswith(f"SECRET_KEY trop faible ({reason}) : définissez SECRET_KEY")
+    assert "secrets.token_hex(32)" in message
+
+
+def test_the_refusal_goes_through_flask_babel_in_the_default_language(database_url, monkeypatch):
+    mark_translations(monkeypatch)
+    with pytest.raises(RuntimeError) as refusal:
+        create_app(app_config(database_url, TESTING=False, DEBUG=False, SECRET_KEY="dev"))
+    assert str(refusal.value).startswith("<fr>SECRET_KEY trop faible (<fr>c'est une valeur de développement) : ")
 
 
 @pytest.mark.parametrize("key", [secrets.token_hex(32), secrets.token_hex(16), secrets.token_urlsafe(32), secrets.token_urlsafe(24)])

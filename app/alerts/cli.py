@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from app.alerts.queries import cohort_day
 from app.alerts.queries import learner_rows
@@ -39,7 +40,16 @@ def run_command(batch_size: int) -> None:
             total.add(refresh_learners(day, rows, now))
             db.session.commit()  # one transaction per batch: bounded memory and short locks
             after = rows[-1].user_id
+    # One line of counts in a fixed shape, for cron logs: hence « (s) » rather than one plural per count.
     click.echo(
-        f"{cohorts} cohorte(s), {total.learners} apprenant(s) : {total.opened} alerte(s) ouverte(s), "
-        f"{total.updated} mise(s) à jour, {total.closed} close(s), {total.reminders} relance(s) en file."
+        _(
+            "%(cohorts)d cohorte(s), %(learners)d apprenant(s) : %(opened)d alerte(s) ouverte(s), "
+            "%(updated)d mise(s) à jour, %(closed)d close(s), %(reminders)d relance(s) en file.",
+            cohorts=cohorts,
+            learners=total.learners,
+            opened=total.opened,
+            updated=total.updated,
+            closed=total.closed,
+            reminders=total.reminders,
+        )
     )

@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from app.auth.models import Role
 from app.auth.services import AccountError
@@ -33,4 +34,4 @@ def create_user_command(email: str, display_name: str, roles: tuple[str, ...], p
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"Compte créé : {user.email} ({', '.join(user.role_set.names)})")
+    click.echo(_("Compte créé : %(email)s (%(roles)s)", email=user.email, roles=", ".join(user.role_set.names)))

@@ -46,7 +46,7 @@ def create_user(email: str, display_name: str, password: str, roles: Role = Role
     :raise AccountError: if the address is taken or the password breaks the rule (``passwords``).
     """
     if find_user_by_email(email) is not None:
-        raise AccountError(f"Un compte existe déjà pour {normalise_email(email)}.")
+        raise AccountError(_("Un compte existe déjà pour %(email)s.", email=normalise_email(email)))
     problem = password_problem(password)
     if problem is not None:
         raise AccountError(problem)

@@ -1,10 +1,13 @@
-"""The course package as a zip file: written reproducibly, read defensively (pure: no database, no Flask).
+"""The course package as a zip file: written reproducibly, read defensively (pure: no database, no app).
 
 A downloaded package holds exactly the files ``flask course export`` writes, under ``course/``
 and ``quizzes/``. An uploaded one comes from outside: before anything is extracted its members
 are checked (no path may leave the package, no link, nothing but package files) and its sizes
 are bounded twice, as declared in the archive and as counted while extracting (a zip bomb lies
 about the first).
+
+Refusals go through Flask-Babel: in the request's language inside the application, in French
+(the messages as written) outside it.
 """
 
 import io
@@ -15,6 +18,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
+
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 #: The package's two folders; every imported file is in one of them.
 PACKAGE_DIRS = ("course", "quizzes")
@@ -92,13 +99,13 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise ArchiveRefused(["Le fichier n'est pas une archive zip valide (fichier abîmé ou d'un autre format)."]) from None
+        raise ArchiveRefused([_("Le fichier n'est pas une archive zip valide (fichier abîmé ou d'un autre format).")]) from None
 
 
 def _package_members(infos: list[zipfile.ZipInfo], limits: Limits) -> list[tuple[str, zipfile.ZipInfo]]:
     """Check every entry; return the files to extract with their path inside the package."""
     if len(infos) > limits.members:
-        raise ArchiveRefused([f"L'archive contient {len(infos)} éléments ; {limits.members} au plus sont acceptés."])
+        raise ArchiveRefused([_("L'archive contient %(num)d éléments ; %(limit)d au plus sont acceptés.", num=len(infos), limit=limits.members)])
     problems = [problem for info in infos if (problem := member_problem(info))]
     if problems:
         raise ArchiveRefused(problems)
@@ -124,16 +131,16 @@ def member_problem(info: zipfile.ZipInfo) -> str | None:
     name = info.filename
     parts = name.rstrip("/").split("/")
     if "\\" in name:
-        return f"« {name} » : chemin refusé (barre oblique inversée) ; les chemins doivent rester dans le paquet."
+        return _("« %(name)s » : chemin refusé (barre oblique inversée) ; les chemins doivent rester dans le paquet.", name=name)
     if name.startswith("/") or _DRIVE.match(name):
-        return f"« {name} » : chemin absolu refusé ; les chemins doivent rester dans le paquet."
+        return _("« %(name)s » : chemin absolu refusé ; les chemins doivent rester dans le paquet.", name=name)
     if any(part in ("", ".", "..") for part in parts) or any(ord(char) < 32 for char in name):
-        return f"« {name} » : chemin refusé (« .. », « . » ou élément vide) ; les chemins doivent rester dans le paquet."
+        return _("« %(name)s » : chemin refusé (« .. », « . » ou élément vide) ; les chemins doivent rester dans le paquet.", name=name)
     mode = info.external_attr >> 16
     if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
-        return f"« {name} » : lien symbolique ou fichier spécial refusé."
+        return _("« %(name)s » : lien symbolique ou fichier spécial refusé.", name=name)
     if info.flag_bits & 0x1:
-        return f"« {name} » : fichier chiffré refusé."
+        return _("« %(name)s » : fichier chiffré refusé.", name=name)
     return None
 
 
@@ -164,10 +171,11 @@ def is_package_file(name: str) -> bool:
 
 def _misplaced(name: str) -> str:
     if name.split("/", 1)[0] not in PACKAGE_DIRS:
-        return f"« {name} » : fichier en dehors de course/ et quizzes/ ; le paquet ne contient que ces deux dossiers."
-    return (
-        f"« {name} » : fichier inattendu ; le paquet ne contient que course/NN-module/module.toml, "
-        "des lectures course/NN-module/NN-nom.md et des fichiers quizzes/nom.toml."
+        return _("« %(name)s » : fichier en dehors de course/ et quizzes/ ; le paquet ne contient que ces deux dossiers.", name=name)
+    return _(
+        "« %(name)s » : fichier inattendu ; le paquet ne contient que course/NN-module/module.toml, "
+        "des lectures course/NN-module/NN-nom.md et des fichiers quizzes/nom.toml.",
+        name=name,
     )
 
 
@@ -175,21 +183,23 @@ def _check_sizes(members: list[tuple[str, zipfile.ZipInfo]], limits: Limits, pro
     """Check the sizes the archive declares (the counts while extracting check them again)."""
     for name, info in members:
         if info.file_size > limits.file_bytes:
-            problems.append(f"« {name} » : {_size(info.file_size)} une fois décompressé ; {_size(limits.file_bytes)} au plus par fichier.")
+            problems.append(
+                _("« %(name)s » : %(size)s une fois décompressé ; %(limit)s au plus par fichier.", name=name, size=_size(info.file_size), limit=_size(limits.file_bytes))
+            )
     total = sum(info.file_size for _name, info in members)
     if total > limits.total_bytes:
-        problems.append(f"Le paquet fait {_size(total)} une fois décompressé ; {_size(limits.total_bytes)} au plus.")
+        problems.append(_("Le paquet fait %(size)s une fois décompressé ; %(limit)s au plus.", size=_size(total), limit=_size(limits.total_bytes)))
 
 
 def _check_layout(names: list[str], problems: list[str]) -> None:
     seen = set()
     for name in names:
         if name in seen:
-            problems.append(f"« {name} » : présent deux fois dans l'archive.")
+            problems.append(_("« %(name)s » : présent deux fois dans l'archive.", name=name))
         seen.add(name)
     for folder in PACKAGE_DIRS:
         if not any(name.startswith(f"{folder}/") for name in names):
-            problems.append(f"L'archive ne contient aucun fichier dans {folder}/ : un paquet contient les dossiers course/ et quizzes/.")
+            problems.append(_("L'archive ne contient aucun fichier dans %(folder)s/ : un paquet contient les dossiers course/ et quizzes/.", folder=folder))
 
 
 def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limits: Limits, room: int) -> int:
@@ -199,7 +209,7 @@ def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
         with archive.open(info) as source, path.open("xb") as target:
             return copy_limited(source, target, min(limits.file_bytes, room), info.filename)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
-        raise ArchiveRefused([f"« {info.filename} » : fichier abîmé dans l'archive, impossible de le lire."]) from None
+        raise ArchiveRefused([_("« %(name)s » : fichier abîmé dans l'archive, impossible de le lire.", name=info.filename)]) from None
 
 
 def copy_limited(source, target, limit: int, name: str) -> int:
@@ -211,13 +221,16 @@ def copy_limited(source, target, limit: int, name: str) -> int:
     while chunk := source.read(_CHUNK):
         written += len(chunk)
         if written > limit:
-            raise ArchiveRefused([f"« {name} » : plus gros une fois décompressé que la limite ({_size(limit)})."])
+            raise ArchiveRefused([_("« %(name)s » : plus gros une fois décompressé que la limite (%(limit)s).", name=name, limit=_size(limit))])
         target.write(chunk)
     return written
 
 
 def _size(size: int) -> str:
-    """Write a size the French way: ``2,5 Mo``, or ``12 Ko`` under a megabyte."""
+    """Write a size in the current language: ``2,5 Mo``, or ``12 Ko`` under a megabyte, in French.
+
+    Outside the application the messages are French, so is the number (``get_locale`` is ``None``).
+    """
     if size < 1024 * 1024:
-        return f"{-(-size // 1024)} Ko"
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+        return _("%(num)d Ko", num=-(-size // 1024))
+    return _("%(num)s Mo", num=format_decimal(size / (1024 * 1024), "0.0", locale=get_locale() or "fr"))

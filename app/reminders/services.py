@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from app.auth.locale import locales_of
 from app.consent.services import ensure_all_contactable
 from app.dates import date_text
+from app.outbox.models import OutboxMessage
 from app.outbox.services import one_line
 from app.outbox.services import queue_messages
 
@@ -33,6 +34,9 @@ PLACEHOLDERS = {
     "lien": _l("l'adresse du cours"),
 }
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
+#: Longest subject the outbox stores. The form counts the template, but ``{cohorte}`` or ``{lien}``
+#: may make the filled subject longer: it is cut to this, or PostgreSQL would refuse the row.
+SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
 
 DEFAULT_SUBJECT = _l("Où en êtes-vous du cours « Comprendre l'IA au travail » ?")
 DEFAULT_BODY = _l(
@@ -69,6 +73,17 @@ def fill(template: str, values: dict) -> str:
 
 def _as_text(value) -> str:
     return date_text(value) if isinstance(value, date) else str(value)
+
+
+def fill_subject(template: str, values: dict) -> str:
+    """Fill a subject: on one line (a value typed on two lines gives one), cut with « … » to fit the outbox.
+
+    :raise TemplateError: for an unknown placeholder.
+    """
+    subject = fill(template, _one_line_values(values))
+    if len(subject) <= SUBJECT_LENGTH:
+        return subject
+    return subject[: SUBJECT_LENGTH - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -117,7 +132,7 @@ def queue_reminders(reminders: list[Reminder], *, cohort_id: int, sender_id: int
             for i, r in enumerate(reminders):
                 if locales[r.recipient.user_id] == locale:
                     subject, body = templates[i]
-                    texts[i] = (fill(str(subject), _one_line_values(r.recipient.values)), fill(str(body), r.recipient.values))
+                    texts[i] = (fill_subject(str(subject), r.recipient.values), fill(str(body), r.recipient.values))
     messages = [
         {"dedupe_key": r.dedupe_key, "to_address": r.recipient.email, "subject": texts[i][0], "body": texts[i][1],
          "recipient_id": r.recipient.user_id, "sender_id": sender_id, "cohort_id": cohort_id, "alert_id": r.alert_id}

@@ -36,6 +36,7 @@ from app.reminders.services import DEFAULT_BODY
 from app.reminders.services import DEFAULT_SUBJECT
 from app.reminders.services import PLACEHOLDERS
 from app.reminders.services import fill
+from app.reminders.services import fill_subject
 from app.reminders.services import values_for
 from app.tutoring.chart import pace_chart
 from app.tutoring.csv_export import cohort_csv_response
@@ -269,7 +270,7 @@ def reminder(cohort_id: int):
             return redirect(back, code=303)
         else:
             values = values_for(reachable[0].name, day, day.pace.standing(reachable[0].done))
-            preview = {"to": reachable[0].email, "subject": fill(form.subject.data, values), "body": fill(form.body.data, values)}
+            preview = {"to": reachable[0].email, "subject": fill_subject(form.subject.data, values), "body": fill(form.body.data, values)}
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template(
         "tutoring/reminder.html", cohort=found, form=form, selection=selection, reachable=reachable, learner_id=learner_id,

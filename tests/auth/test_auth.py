@@ -91,6 +91,7 @@ def test_forms_require_a_csrf_token(make_app, create_user):
 def test_users_create_command(app, runner):
     result = runner.invoke(args=["users", "create", "Tuteur@Example.org", "--name", "Tu Teur", "--role", "tutor", "--role", "learner", "--password", "un-mot-de-passe"])
     assert result.exit_code == 0, result.output
+    assert result.output.startswith("Compte créé : tuteur@example.org (")
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "tuteur@example.org"))
         assert user.role_set == Role.TUTOR | Role.LEARNER
@@ -117,7 +118,7 @@ def test_users_create_refuses_a_taken_address(app, runner, create_user):
     create_user(email="pris@example.org")
     result = runner.invoke(args=["users", "create", "pris@example.org", "--name", "B", "--password", "un-mot-de-passe"])
     assert result.exit_code != 0
-    assert "existe déjà" in result.output
+    assert "Un compte existe déjà pour pris@example.org." in result.output
 
 
 def test_disabling_an_account_ends_its_sessions(app, client, create_user, login):

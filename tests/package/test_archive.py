@@ -8,6 +8,7 @@ import warnings
 import zipfile
 
 import pytest
+from flask import session
 
 from app.package.archive import DEFAULT_LIMITS
 from app.package.archive import FIXED_DATE
@@ -17,6 +18,7 @@ from app.package.archive import build_zip
 from app.package.archive import copy_limited
 from app.package.archive import extract_package
 from app.package.archive import read_tree
+from tests.babel_marks import mark_translations
 from tests.conftest import DATA_DIR
 
 MB = 1024 * 1024
@@ -170,6 +172,16 @@ def test_a_member_declared_too_large_is_refused_before_extraction(tmp_path):
     data = zip_of(files)
     assert len(data) < 100_000  # small to upload, large once inflated
     assert "« course/01-bases/03-grosse.md » : 2,0 Mo une fois décompressé ; 2,0 Mo au plus par fichier." in refusal(data, tmp_path)
+
+
+def test_refusals_are_said_in_the_language_of_the_request(app, tmp_path, monkeypatch):
+    """Messages and sizes go through Flask-Babel: an English session gets « 2.0 », not « 2,0 »."""
+    mark_translations(monkeypatch)
+    data = zip_of({**package_files(), "course/01-bases/03-grosse.md": b"a" * (2 * MB + 1)})
+    with app.test_request_context():
+        session["lang"] = "en"
+        message = refusal(data, tmp_path)
+    assert "<en>« course/01-bases/03-grosse.md » : <en>2.0 Mo une fois décompressé ; <en>2.0 Mo au plus par fichier." in message
 
 
 def test_a_package_declared_too_large_is_refused(tmp_path):
