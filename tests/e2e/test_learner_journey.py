@@ -238,7 +238,9 @@ def test_self_diagnostic_before_the_course(page, live_app):
         row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=text, exact=True))
         # Nothing after the course yet: a dash (maybe followed by text for screen readers).
         expect(row.get_by_role("cell")).to_have_text([str(rating), re.compile(r"^—"), re.compile(r"^—")])
-    expect(page.get_by_role("link", name="Répondre après le cours")).to_be_visible()
+    # « Après » opens only once the course is finished (or in the cohort's last days), and says so.
+    expect(page.get_by_role("link", name="Répondre après le cours")).to_have_count(0)
+    expect(page.locator("#apres-ferme")).to_contain_text("s'ouvre quand vous avez terminé le cours")
     axe_check(page)
 
 
