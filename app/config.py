@@ -117,15 +117,15 @@ class Config:
 
     #: A second view of the same reading within this window is the same visit, not a new event.
     VIEW_EVENT_WINDOW_SECONDS = 1800
+    #: The self-diagnostic's "after" opens once the course is finished, or this many days before
+    #: the end of the learner's cohort (its last days, the end date included).
+    DIAGNOSTIC_AFTER_LAST_DAYS = 3
     #: Timestamps of xAPI-shaped events use this IRI as the platform's home page.
     PLATFORM_HOMEPAGE = os.environ.get("PLATFORM_HOMEPAGE", "http://127.0.0.1:5000")
 
     #: How emails leave: "smtp", or "console" (printed, for development).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
-    #: The self-diagnostic's "after" opens once the course is finished, or this many days before
-    #: the end of the learner's cohort (its last days, the end date included).
-    DIAGNOSTIC_AFTER_LAST_DAYS = 3
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true")
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import tomli_w
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.authoring.services import Item
@@ -38,7 +40,7 @@ class GiftRefused(Exception):
     """
 
     def __init__(self, problems: list[GiftProblem], needs_confirmation: bool = False):
-        super().__init__(f"{len(problems)} problème(s) dans le texte GIFT")
+        super().__init__(ngettext("%(num)d problème dans le texte GIFT", "%(num)d problèmes dans le texte GIFT", len(problems)))
         self.problems, self.needs_confirmation = problems, needs_confirmation
 
 
@@ -81,7 +83,7 @@ def import_gift(item: Item, text: str, *, reading: str | None, skip_unsupported:
     if result.unsupported and not skip_unsupported:
         raise GiftRefused(result.unsupported, needs_confirmation=True)
     if not result.questions:
-        raise GiftRefused([GiftProblem(None, "aucune question à importer")])
+        raise GiftRefused([GiftProblem(None, _("aucune question à importer"))])
     working = working_copy(item)
     values = quiz_values(working.source)
     existing = values.get("questions", [])
@@ -99,8 +101,9 @@ def _reading_slug(quiz: Quiz, slug: str | None) -> str:
     if slug is None and readings:
         return readings[0].slug
     if slug is None or slug not in {r.slug for r in readings}:
-        names = ", ".join(r.slug for r in readings) or "aucune"
-        raise GiftRefused([GiftProblem(None, f"lecture inconnue pour ce module : {slug or '(aucune)'} (lectures du module : {names})")])
+        names = ", ".join(r.slug for r in readings) or _("aucune")
+        message = _("lecture inconnue pour ce module : %(slug)s (lectures du module : %(names)s)", slug=slug or _("(aucune)"), names=names)
+        raise GiftRefused([GiftProblem(None, message)])
     return slug
 
 
@@ -140,8 +143,12 @@ def export_gift(quiz: Quiz) -> str:
     """Write a quiz's published questions as GIFT, in the quiz's own question bank category."""
     values = quiz_values(quiz.source)
     questions = values.get("questions", [])
-    header = (f"// {quiz.title} (module {quiz.module.slug}, révision {quiz.revision})\n"
-              "// Format GIFT de Moodle : Banque de questions > Importer > GIFT.\n\n")
+    header = (
+        _("// %(title)s (module %(module)s, révision %(revision)d)", title=quiz.title, module=quiz.module.slug, revision=quiz.revision)
+        + "\n"
+        + _("// Format GIFT de Moodle : Banque de questions > Importer > GIFT.")
+        + "\n\n"
+    )
     return header + write_gift(questions, category=quiz.title, partial_credit=values.get("partial_credit", False))
 
 

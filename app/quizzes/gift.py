@@ -34,6 +34,9 @@ from dataclasses import dataclass
 from dataclasses import field
 from html.parser import HTMLParser
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 #: Filled in when a GIFT answer has no ``#feedback`` (every option of ours has one).
 DEFAULT_RIGHT_FEEDBACK = "Bonne réponse."
 DEFAULT_WRONG_FEEDBACK = "Ce n'est pas la réponse attendue."
@@ -68,7 +71,7 @@ class GiftProblem:
     unsupported: bool = False
 
     def __str__(self) -> str:
-        return f"ligne {self.line} : {self.message}" if self.line else self.message
+        return _("ligne %(line)d : %(message)s", line=self.line, message=self.message) if self.line else self.message
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def parse_gift(text: str) -> GiftResult:
         if block.text.startswith("$CATEGORY:"):
             category = _unescape(block.text[len("$CATEGORY:"):]).strip()
             if "\n" in category:
-                result.problems.append(GiftProblem(block.line_at(0), "la ligne $CATEGORY doit être suivie d'une ligne vide (la question qui suit serait lue comme le nom de la catégorie)"))
+                result.problems.append(GiftProblem(block.line_at(0), _("la ligne $CATEGORY doit être suivie d'une ligne vide (la question qui suit serait lue comme le nom de la catégorie)")))
                 category = category.split("\n")[0].strip()
             continue
         try:
@@ -197,16 +200,16 @@ def _read_question(block: _Block, category: str | None) -> GiftQuestion:
     if text.startswith("::"):
         end = text.find("::", 2)
         if end == -1:
-            raise _Invalid("titre non fermé : écrivez ::titre:: avant la question")
+            raise _Invalid(_("titre non fermé : écrivez ::titre:: avant la question"))
         title, pos = _unescape(text[2:end]).strip(), end + 2
     start, finish = text.find("{", pos), text.find("}", pos)
     label = f"« {title or _excerpt(_unescape(text[pos:start if start != -1 else None]))} »"
     if start == -1 and finish == -1:
-        raise _Unsupported(f"question {label} sans réponses entre accolades (description) : type non pris en charge")
+        raise _Unsupported(_("question %(label)s sans réponses entre accolades (description) : type non pris en charge", label=label))
     if start == -1 or finish == -1 or finish < start:
-        raise _Invalid("accolades { } non appariées (écrivez \\{ et \\} pour des accolades dans le texte)", start if start != -1 else finish)
+        raise _Invalid(_("accolades { } non appariées (écrivez \\{ et \\} pour des accolades dans le texte)"), start if start != -1 else finish)
     if "{" in text[finish + 1:] or "}" in text[finish + 1:]:
-        raise _Invalid("une question n'a qu'un bloc de réponses { } (écrivez \\{ et \\} pour des accolades dans le texte)", finish + 1)
+        raise _Invalid(_("une question n'a qu'un bloc de réponses { } (écrivez \\{ et \\} pour des accolades dans le texte)"), finish + 1)
     after = text[finish + 1:]
     prompt_text = text[pos:start] + ("_____" if after.strip() else "") + after
     prompt_format, prompt = _text_with_format(prompt_text, "moodle")
@@ -219,19 +222,19 @@ def _read_question(block: _Block, category: str | None) -> GiftQuestion:
     common = {"line": block.line_at(0), "title": title, "prompt": prompt, "explanation": explanation, "category": category}
     kind = _detect(answers.strip())
     if kind in _UNSUPPORTED_KINDS:
-        raise _Unsupported(f"question {label} : {_UNSUPPORTED_KINDS[kind]} : type non pris en charge")
+        raise _Unsupported(_("question %(label)s : %(kind)s : type non pris en charge", label=label, kind=_UNSUPPORTED_KINDS[kind]))
     if not prompt:
-        raise _Invalid("énoncé vide : écrivez la question avant les accolades")
+        raise _Invalid(_("énoncé vide : écrivez la question avant les accolades"))
     if kind == "truefalse":
         return _true_false(answers.strip(), prompt_format, common)
     return _choices(block, answers, answers_at, prompt_format, label, common)
 
 
 _UNSUPPORTED_KINDS = {
-    "essay": "réponse libre ({})",
-    "numerical": "réponse numérique ({#...})",
-    "match": "appariement (=... -> ...)",
-    "shortanswer": "réponse courte (seulement des réponses =)",
+    "essay": _l("réponse libre ({})"),
+    "numerical": _l("réponse numérique ({#...})"),
+    "match": _l("appariement (=... -> ...)"),
+    "shortanswer": _l("réponse courte (seulement des réponses =)"),
 }
 
 
@@ -259,7 +262,7 @@ def _true_false(answers: str, text_format: str, common: dict) -> GiftQuestion:
 def _choices(block: _Block, answers: str, answers_at: int, text_format: str, label: str, common: dict) -> GiftQuestion:
     marks = [i for i, char in enumerate(answers) if char in "~="]
     if answers[:marks[0]].strip():
-        raise _Invalid("texte avant la première réponse : chaque réponse commence par ~ ou =", answers_at)
+        raise _Invalid(_("texte avant la première réponse : chaque réponse commence par ~ ou ="), answers_at)
     single = "=" in answers
     options, weights = [], []
     for index, mark in enumerate(marks):
@@ -270,7 +273,7 @@ def _choices(block: _Block, answers: str, answers_at: int, text_format: str, lab
         if found:
             weight = float(segment[1:found.end() - 1].lstrip("-")) / 100 * (-1 if segment[1] == "-" else 1)
             segment = segment[found.end():]
-        option_text, _, feedback = segment.partition("#")
+        option_text, _hash, feedback = segment.partition("#")
         option_text = _text_with_format(option_text, text_format)[1]
         if not option_text:  # Moodle skips blank answers too
             continue
@@ -278,31 +281,33 @@ def _choices(block: _Block, answers: str, answers_at: int, text_format: str, lab
         options.append(GiftOption(option_text, weight > 0, feedback, line))
         weights.append(weight)
     if len(options) < 2:
-        raise _Invalid("une question à choix demande au moins deux réponses", answers_at)
+        raise _Invalid(_("une question à choix demande au moins deux réponses"), answers_at)
     if single:
         return _single_choice(options, weights, label, common, answers_at)
     total = sum(w for w in weights if w > 0)
     if round(total, 2) != 1:
-        raise _Invalid(f"les poids positifs des réponses (~%50%…) doivent faire 100 % (total : {_percent(total * 100)} %)", answers_at)
-    _check_count(len(options), MULTIPLE_CHOICE_OPTIONS, label, "à plusieurs réponses")
+        raise _Invalid(_("les poids positifs des réponses (~%%50%%…) doivent faire 100 %% (total : %(total)s %%)", total=_percent(total * 100)), answers_at)
+    _check_count(len(options), MULTIPLE_CHOICE_OPTIONS, label, _("à plusieurs réponses"))
     return GiftQuestion(type="multiple_choice", options=tuple(options), **common)
 
 
 def _single_choice(options: list[GiftOption], weights: list[float], label: str, common: dict, at: int) -> GiftQuestion:
     if not any(o.correct for o in options):  # its "=" answer was blank: Moodle refuses a question without a 100 % answer
-        raise _Invalid("la bonne réponse (après =) est vide", at)
+        raise _Invalid(_("la bonne réponse (après =) est vide"), at)
     if any(0 < w < 1 for w in weights):
-        raise _Unsupported(f"question {label} : crédit partiel (~%…%) dans une question à une seule réponse : non pris en charge")
+        raise _Unsupported(_("question %(label)s : crédit partiel (~%%…%%) dans une question à une seule réponse : non pris en charge", label=label))
     if sum(o.correct for o in options) > 1:
-        raise _Unsupported(f"question {label} : plusieurs bonnes réponses à 100 % dans une question à une seule réponse : non pris en charge")
-    _check_count(len(options), SINGLE_CHOICE_OPTIONS, label, "à une seule réponse")
+        raise _Unsupported(_("question %(label)s : plusieurs bonnes réponses à 100 %% dans une question à une seule réponse : non pris en charge", label=label))
+    _check_count(len(options), SINGLE_CHOICE_OPTIONS, label, _("à une seule réponse"))
     return GiftQuestion(type="single_choice", options=tuple(options), **common)
 
 
 def _check_count(count: int, bounds: tuple[int, int], label: str, kind: str) -> None:
     low, high = bounds
     if not low <= count <= high:
-        raise _Unsupported(f"question {label} : {count} réponses ; une question {kind} en a ici de {low} à {high}")
+        raise _Unsupported(
+            _("question %(label)s : %(count)d réponses ; une question %(kind)s en a ici de %(low)d à %(high)d", label=label, count=count, kind=kind, low=low, high=high)
+        )
 
 
 def _text_with_format(text: str, default: str) -> tuple[str, str]:
