@@ -55,6 +55,8 @@ class GiftImport:
     #: True when the quiz was published, False when only its draft was saved.
     published: bool
     reading: str
+    #: Said when the quiz would grade the imported questions otherwise than Moodle does.
+    grading_note: str | None = None
 
 
 def quiz_readings(quiz: Quiz) -> list[Reading]:
@@ -93,7 +95,15 @@ def import_gift(item: Item, text: str, *, reading: str | None, skip_unsupported:
         publish(item, source, version=working.version, base=working.base, author_id=author_id)
     else:
         save_draft(item, source, version=working.version, base=working.base, author_id=author_id, now=now)
-    return GiftImport([t["id"] for t in tables], result.unsupported, publish_now, reading)
+    return GiftImport([t["id"] for t in tables], result.unsupported, publish_now, reading, _grading_note(result.questions, values))
+
+
+def _grading_note(questions, values: dict) -> str | None:
+    """Moodle grades multiple-answer questions by their weights: say so when this quiz grades all or nothing."""
+    if values.get("partial_credit", False) or not any(q.type == "multiple_choice" for q in questions):
+        return None
+    return _("Moodle donne un crédit partiel aux questions à plusieurs réponses ; ce quiz les note en tout ou rien. "
+             "Cochez « Crédit partiel pour les questions à plusieurs réponses » dans les réglages du quiz pour les noter comme Moodle.")
 
 
 def _reading_slug(quiz: Quiz, slug: str | None) -> str:

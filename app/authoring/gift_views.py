@@ -71,6 +71,8 @@ def gift_import(object_id: int):
         page = _run_import(item, form)
         if page.done is not None:
             flash(_summary(page.done, item), "success")
+            if page.done.grading_note:
+                flash(page.done.grading_note, "warning")
             return redirect(url_for(".gift_import", object_id=object_id), code=303)
         form.text.data = form.gift_text  # the file is not sent again: its text waits in the text box
     return render_template("authoring/gift.html", item=item, form=form, page=page, draft=working_copy(item).draft,

@@ -76,6 +76,8 @@ def import_gift_command(file: Path, module_slug: str, reading: str | None, yes: 
             **facts,
         )
     click.echo(said)
+    if done.grading_note:
+        click.echo(done.grading_note, err=True)
 
 
 def _fail(lines: list[str], hint: str | None = None) -> None:

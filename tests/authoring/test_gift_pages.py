@@ -134,3 +134,27 @@ def test_learners_and_tutors_are_refused(app, client, course, create_user, login
     assert client.get(_url(app, "gift.txt")).status_code == 403
     assert _post(client, app, text=GIFT).status_code == 403
     assert _draft_source(app) is None
+
+
+MULTIPLE = "::Plusieurs::Lesquelles sont justes ?{~%50%Celle-ci ~%50%Celle-là ~%-100%Pas celle-ci}\n"
+
+
+def test_multiple_answers_into_an_all_or_nothing_quiz_say_moodle_grades_them_otherwise(app, client, author):
+    response = _post(client, app, text=MULTIPLE)
+    assert response.status_code == 303
+    page = client.get(_url(app)).text
+    assert "Moodle donne un crédit partiel" in page and "flash-warning" in page
+
+
+def test_no_grading_note_for_single_choice(app, client, author):
+    _post(client, app, text=GIFT)
+    assert "Moodle donne un crédit partiel" not in client.get(_url(app)).text
+
+
+def test_no_grading_note_for_a_quiz_with_partial_credit(app, client, author):
+    with app.app_context():
+        quiz = db.session.scalar(select(Quiz))
+        quiz.source = "partial_credit = true\n" + quiz.source  # the published file, the editors' working copy
+        db.session.commit()
+    assert _post(client, app, text=MULTIPLE).status_code == 303
+    assert "Moodle donne un crédit partiel" not in client.get(_url(app)).text
