@@ -52,7 +52,7 @@ def _check_links(package: Package, quiz_files: set[str]) -> list[ContentError]:
     reading_slugs = {r.slug for r in readings}
     for quiz in package.quizzes:
         if quiz.filename != f"{quiz.module_slug}.toml":
-            errors.append(ContentError(quiz.path, None, _("le fichier du quiz du module %(slug)r doit s'appeler %(slug)s.toml", slug=quiz.module_slug)))
+            errors.append(ContentError(quiz.path, None, _("le fichier du quiz du module '%(slug)s' doit s'appeler %(slug)s.toml", slug=quiz.module_slug)))
         if quiz.module_slug not in module_slugs:
             errors.append(ContentError(quiz.path, None, _("module inconnu : %(slug)r", slug=quiz.module_slug)))
         for question in quiz.questions:
