@@ -1,5 +1,7 @@
 """Database helpers that must behave the same on SQLite and PostgreSQL."""
 
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
@@ -39,3 +41,36 @@ def upsert_if(model, keys: dict, insert_values: dict, update_values: dict, where
         .returning(*(table.c[name] for name in keys))  # rowcount is not portable for an upsert
     )
     return db.session.execute(statement).first() is not None
+
+
+def insert_absent(model, values: dict, keys: list[str]) -> bool:
+    """Insert a row unless one with the same ``keys`` exists, in one statement; flushes nothing.
+
+    :return: whether this statement inserted it. Two concurrent calls cannot both insert, and the
+        second one is not an error: the database settles it (no read first, no IntegrityError).
+    """
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    table = model.__table__
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys).returning(*(table.c[k] for k in keys))
+    return db.session.execute(statement).first() is not None
+
+
+def take_turns(namespace: int, key: int, *, shared: bool = False) -> None:
+    """Make the rest of this transaction take turns with the others that name the same lock.
+
+    What this transaction reads after the call is not changed by one of them before it ends, so a
+    decision taken from those reads still holds when it is written.
+
+    PostgreSQL: a transaction-level advisory lock on (``namespace``, ``key``); shared ones do not
+    wait for each other, only for an exclusive one (and it for them).
+    SQLite: the database's write lock, taken now (``BEGIN IMMEDIATE``) unless this transaction
+    already writes. The driver opens a transaction only before a write, so without it the reads
+    that precede the first write see whatever other connections commit in between. There is one
+    write lock, so ``shared`` makes no difference.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
+        connection.execute(select(lock(namespace, key)))
+    elif not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

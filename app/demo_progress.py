@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.alerts.queries import cohort_day
 from app.alerts.queries import learner_rows
+from app.alerts.services import lock_cohort
 from app.alerts.services import refresh_learners
 from app.auth.services import create_user
 from app.auth.services import find_user_by_email
@@ -116,5 +117,6 @@ def load_demo_learners(cohort: Cohort) -> list[str]:
     now = now_utc()
     day = cohort_day(cohort, now)
     record_cohort_weeks(cohort, day.today)
+    lock_cohort(cohort.id)  # as a run's batch does, before reading the facts it decides on
     refresh_learners(day, learner_rows(cohort.id, limit=len(PROFILES) + 10), now)
     return created

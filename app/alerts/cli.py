@@ -8,6 +8,7 @@ from app.alerts.queries import cohort_day
 from app.alerts.queries import learner_rows
 from app.alerts.queries import open_cohorts
 from app.alerts.services import RefreshReport
+from app.alerts.services import lock_cohort
 from app.alerts.services import refresh_learners
 from app.clock import now_utc
 from app.extensions import db
@@ -36,9 +37,16 @@ def run_command(batch_size: int) -> None:
         record_cohort_weeks(cohort, day.today)
         db.session.commit()
         after = 0
-        while rows := learner_rows(day.cohort_id, after_id=after, limit=batch_size):
-            total.add(refresh_learners(day, rows, now))
-            db.session.commit()  # one transaction per batch: bounded memory and short locks
+        while True:
+            # One transaction per batch (bounded memory, short locks), locked before its reads:
+            # a learner acting meanwhile waits, or is waited for, never decided over.
+            lock_cohort(day.cohort_id)
+            rows = learner_rows(day.cohort_id, after_id=after, limit=batch_size)
+            if rows:
+                total.add(refresh_learners(day, rows, now))
+            db.session.commit()
+            if not rows:
+                break
             after = rows[-1].user_id
     # One line of counts in a fixed shape, for cron logs: hence « (s) » rather than one plural per count.
     click.echo(

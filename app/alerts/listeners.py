@@ -6,6 +6,7 @@ from app.alerts.models import CURRENT
 from app.alerts.models import Alert
 from app.alerts.queries import cohort_day
 from app.alerts.queries import learner_rows
+from app.alerts.services import lock_cohort
 from app.alerts.services import refresh_learners
 from app.clock import now_utc
 from app.cohorts.models import Cohort
@@ -22,14 +23,20 @@ def _on_learner_acted(user_id: int, cohort_ids: list[int], verbs: set, **extra) 
     Every open cohort of the learner is refreshed (each has its own pace and thresholds), so the
     tutor of an older cohort sees the same learner as the tutor of the newer one. Only cohorts
     where the learner has a current alert, or all of them after a failed quiz, are evaluated: a
-    plain reading view of a learner without alerts costs one small query.
+    plain reading view of a learner without alerts costs one small query (and, on PostgreSQL, one
+    shared lock per cohort, which waits only while a run's batch of that cohort is deciding).
     """
     if not cohort_ids:
         return
+    # Shared locks first, in one order: a run's batch that read this learner's facts before this
+    # action committed has decided by the time the alerts are looked at below, so its alerts are
+    # seen (and corrected with this action's facts); a batch not yet started waits for this commit.
+    for cohort_id in sorted(cohort_ids):
+        lock_cohort(cohort_id, shared=True)
     if Verb.FAILED not in verbs:
         cohort_ids = list(db.session.scalars(select(Alert.cohort_id).where(Alert.cohort_id.in_(cohort_ids), Alert.user_id == user_id, CURRENT).distinct()))
     now, items = now_utc(), pace_items() if cohort_ids else []
-    for cohort_id in sorted(cohort_ids):  # one order for every writer, so two never wait on each other in a cycle
+    for cohort_id in sorted(cohort_ids):
         cohort = db.session.get(Cohort, cohort_id)
         day = cohort_day(cohort, now, items)
         if day.today >= day.start_date:

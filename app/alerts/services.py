@@ -1,9 +1,13 @@
 """Raise, refresh and close alerts; snooze and resolve them. They flush; the caller commits.
 
-Safe to run twice at once: on PostgreSQL each batch first takes a transaction-level advisory lock
-on its cohort, so two runners take turns and the second finds the first one's work done; on every
-engine the partial unique index allows one current alert per learner and kind, and the outbox's
-unique key one reminder per alert, whatever happens.
+Safe to run twice at once, and while learners act: each batch of a run takes its cohort's lock
+(:func:`lock_cohort`) before it reads its learners' facts, and a learner's action takes it, shared,
+before its own refresh looks at their alerts. So a batch decides on the facts the actions it
+raced left, or the action's refresh comes after the batch and corrects it with the learner's
+own facts; never is an alert reopened from facts read before the learner caught up. Two runs
+take turns and the second finds the first one's work done. On every engine the partial unique
+index allows one current alert per learner and kind, and the outbox's unique key one reminder
+per alert, whatever happens.
 """
 
 from dataclasses import dataclass
@@ -13,7 +17,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
-from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
@@ -28,6 +31,7 @@ from app.alerts.rules import LearnerFacts
 from app.alerts.rules import evaluate
 from app.alerts.rules import is_worse
 from app.consent.services import contactable_ids
+from app.db_util import take_turns
 from app.extensions import db
 from app.reminders.services import Recipient
 from app.reminders.services import Reminder
@@ -83,10 +87,14 @@ AUTOMATIC_REMINDERS = {
 _REMINDER_PRIORITY = (AlertKind.AT_RISK, AlertKind.BEHIND, AlertKind.NOT_STARTED, AlertKind.STRUGGLING)
 
 
-def _lock_cohort(cohort_id: int) -> None:
-    """Make concurrent runners on PostgreSQL take turns on a cohort until this transaction ends."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(_LOCK_NAMESPACE, cohort_id)))
+def lock_cohort(cohort_id: int, *, shared: bool = False) -> None:
+    """Hold the cohort's alert lock until this transaction ends; take it before reading facts.
+
+    A run's batch takes it exclusive; a learner's action takes it shared (learners do not wait for
+    each other, their alerts are their own rows), so it waits only for a batch, and a batch for it.
+    On SQLite it is the write lock (see :func:`app.db_util.take_turns`).
+    """
+    take_turns(_LOCK_NAMESPACE, cohort_id, shared=shared)
 
 
 def _of_learners(cohort_id: int, user_ids: list[int]):
@@ -104,12 +112,12 @@ def refresh_learners(day: CohortDay, rows: list[LearnerRow], now: datetime) -> R
     """Evaluate the rules for these learners of one cohort and bring their alerts up to date.
 
     Opens what fires and has no current alert, refreshes the figures of what still fires, closes
-    what no longer fires (the learner caught up), then queues the automatic reminders.
+    what no longer fires (the learner caught up), then queues the automatic reminders. The caller
+    holds the cohort's lock (:func:`lock_cohort`) since before it read ``rows``.
     """
     report = RefreshReport(learners=len(rows))
     if not rows:
         return report
-    _lock_cohort(day.cohort_id)
     ids = [row.user_id for row in rows]
     failures = quiz_failures(ids, day.thresholds.struggling_failures)
     current = {(a.user_id, a.kind): a for a in db.session.scalars(select(Alert).where(_of_learners(day.cohort_id, ids), CURRENT))}

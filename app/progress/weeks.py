@@ -24,6 +24,7 @@ from app.clock import now_utc
 from app.cohorts.models import Cohort
 from app.cohorts.models import CohortWeek
 from app.cohorts.models import Enrolment
+from app.db_util import insert_absent
 from app.extensions import db
 from app.progress.models import QuizProgress
 from app.progress.models import ReadingProgress
@@ -67,7 +68,10 @@ def items_done_before(cohort_id: int, moment: datetime) -> dict[int, int]:
 def record_cohort_weeks(cohort: Cohort, today: date) -> int:
     """Compute and keep the figures of every week of ``cohort`` that is over and not yet kept.
 
-    :return: how many weeks were recorded.
+    The insert decides, not the read of the weeks kept: two runs just after a week ended both
+    compute it, the first one's row stays and the second's statement inserts nothing.
+
+    :return: how many weeks this call recorded.
     """
     zone = ZoneInfo(cohort.timezone)
     kept = set(db.session.scalars(select(CohortWeek.week).where(CohortWeek.cohort_id == cohort.id)))
@@ -79,9 +83,8 @@ def record_cohort_weeks(cohort: Cohort, today: date) -> int:
         moment = datetime.combine(boundary, time(0), zone).astimezone(UTC)
         counts = list(items_done_before(cohort.id, moment).values())
         counts += [0] * (learners - len(counts))
-        db.session.add(CohortWeek(cohort_id=cohort.id, week=week, learners=learners, percentiles=percentiles(counts), computed_dt=now_utc()))
-        recorded += 1
-    db.session.flush()
+        values = {"cohort_id": cohort.id, "week": week, "learners": learners, "percentiles": percentiles(counts), "computed_dt": now_utc()}
+        recorded += insert_absent(CohortWeek, values, ["cohort_id", "week"])
     return recorded
 
 
