@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -88,4 +89,6 @@ def demo_command() -> None:
     else:
         click.echo(_("La base contient déjà un cours : le paquet n'est pas importé (la base fait foi ; "
                      "« flask course import » l'importe en disant ce qu'il écraserait)."))
-    click.echo(_("Démo prête (%(n)d compte(s) créé(s)). Comptes : %(accounts)s", n=len(created), accounts=", ".join(a[0] for a in DEMO_ACCOUNTS)))
+    accounts = ", ".join(a[0] for a in DEMO_ACCOUNTS)
+    click.echo(ngettext("Démo prête (%(num)d compte créé). Comptes : %(accounts)s", "Démo prête (%(num)d comptes créés). Comptes : %(accounts)s",
+                        len(created), accounts=accounts))

@@ -25,9 +25,9 @@ def test_demo_is_idempotent(make_app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "10 compte(s) créé(s)" in first.output
+    assert "10 comptes créés" in first.output
     second = runner.invoke(args=["demo"])
-    assert "0 compte(s) créé(s)" in second.output
+    assert "0 comptes créés" in second.output
     with app.app_context():
         roles = {Role(u.roles) for u in db.session.scalars(select(User))}
         assert roles == {Role.LEARNER, Role.TUTOR, Role.AUTHOR, Role.ADMIN}

@@ -48,11 +48,11 @@ def run_command(batch_size: int) -> None:
             if not rows:
                 break
             after = rows[-1].user_id
-    # One line of counts in a fixed shape, for cron logs: hence « (s) » rather than one plural per count.
+    # One line of counts in a fixed shape, for cron logs: labels before the counts, so no plural to choose.
     click.echo(
         _(
-            "%(cohorts)d cohorte(s), %(learners)d apprenant(s) : %(opened)d alerte(s) ouverte(s), "
-            "%(updated)d mise(s) à jour, %(closed)d close(s), %(reminders)d relance(s) en file.",
+            "Cohortes : %(cohorts)d ; apprenants : %(learners)d ; alertes ouvertes : %(opened)d, "
+            "mises à jour : %(updated)d, closes : %(closed)d ; relances en file : %(reminders)d.",
             cohorts=cohorts,
             learners=total.learners,
             opened=total.opened,

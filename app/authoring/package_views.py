@@ -10,6 +10,7 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import defer
@@ -43,7 +44,8 @@ def package():
             problems = _refused(
                 form,
                 [str(error) for error in exc.errors],
-                _("Paquet refusé : %(n)d erreur(s), voir la liste en haut de la page.", n=len(exc.errors)),
+                ngettext("Paquet refusé : %(num)d erreur, voir la liste en haut de la page.",
+                         "Paquet refusé : %(num)d erreurs, voir la liste en haut de la page.", len(exc.errors)),
             )
         else:
             db.session.commit()
@@ -118,7 +120,7 @@ def _own_upload(token: str) -> PackageUpload:
 
 def _applied_message(report: SyncReport) -> str:
     return _(
-        "Paquet appliqué : %(c)d créé(s), %(u)d mis à jour, %(a)d archivé(s), %(n)d inchangé(s).",
+        "Paquet appliqué. Créés : %(c)d ; mis à jour : %(u)d ; archivés : %(a)d ; inchangés : %(n)d.",
         c=len(report.created),
         u=len(report.updated),
         a=len(report.archived),

@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.consent.services import is_contactable
 from app.outbox.services import send_pending
@@ -23,7 +24,7 @@ def send_command(limit: int) -> None:
     report = send_pending(configured_transport(), is_contactable, limit=limit)
     click.echo(
         _(
-            "%(sent)d envoyé(s), %(cancelled)d annulé(s), %(failed)d en échec (restent en file).",
+            "Envoyés : %(sent)d ; annulés : %(cancelled)d ; en échec (restent en file) : %(failed)d.",
             sent=report.sent,
             cancelled=report.cancelled,
             failed=report.failed,
@@ -32,6 +33,7 @@ def send_command(limit: int) -> None:
     if report.uncertain:
         # The server may have these: saying so lets an operator check before the delayed retry.
         hours = current_app.config["OUTBOX_UNCERTAIN_RETRY_SECONDS"] / 3600
-        click.echo(_("%(count)d incertain(s) : le serveur les a peut-être reçus ; nouvel essai dans %(hours)g h.", count=report.uncertain, hours=hours))
+        click.echo(ngettext("%(num)d incertain : le serveur l'a peut-être reçu ; nouvel essai dans %(hours)g h.",
+                            "%(num)d incertains : le serveur les a peut-être reçus ; nouvel essai dans %(hours)g h.", report.uncertain, hours=hours))
     if report.failed or report.uncertain:
         raise click.exceptions.Exit(1)

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.catalogue.services import CourseChanged
 from app.contentfile import ContentInvalid
@@ -34,7 +35,7 @@ def check_command() -> None:
     """Validate every file of the package; each error names its file and line."""
     package, errors = load_package(*_dirs())
     if errors:
-        click.echo(_("%(n)d erreur(s) :", n=len(errors)), err=True)
+        click.echo(ngettext("%(num)d erreur :", "%(num)d erreurs :", len(errors)), err=True)
         _fail(errors)
     readings = sum(len(m.readings) for m in package.modules)
     questions = sum(len(q.questions) for q in package.quizzes)
@@ -67,7 +68,7 @@ def import_command(force: bool) -> None:
         click.echo(_("Import annulé, rien n'a été modifié : le cours a changé pendant l'import. Relancez la commande."), err=True)
         raise click.exceptions.Exit(1) from exc
     click.echo(
-        _("Import terminé : %(c)d créé(s), %(u)d mis à jour, %(a)d archivé(s), %(n)d inchangé(s).",
+        _("Import terminé. Créés : %(c)d ; mis à jour : %(u)d ; archivés : %(a)d ; inchangés : %(n)d.",
           c=len(report.created), u=len(report.updated), a=len(report.archived), n=report.unchanged)
     )
 
@@ -77,4 +78,4 @@ def import_command(force: bool) -> None:
 def export_command(directory: Path) -> None:
     """Write the published package to DIRECTORY/course and DIRECTORY/quizzes."""
     files = export_package(directory)
-    click.echo(_("%(n)d fichier(s) écrit(s) dans %(dir)s.", n=len(files), dir=directory))
+    click.echo(ngettext("%(num)d fichier écrit dans %(dir)s.", "%(num)d fichiers écrits dans %(dir)s.", len(files), dir=directory))

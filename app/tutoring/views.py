@@ -14,6 +14,7 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -265,7 +266,7 @@ def reminder(cohort_id: int):
         elif form.send.data:
             queued = send_reminders(day, reachable, form.subject.data, form.body.data, tutor_id=current_user.id, batch_key=form.batch_key.data)
             db.session.commit()
-            flash(_("%(n)d relance(s) mise(s) en file d'envoi.", n=queued), "success")
+            flash(ngettext("%(num)d relance mise en file d'envoi.", "%(num)d relances mises en file d'envoi.", queued), "success")
             back = url_for(".learner", cohort_id=cohort_id, user_id=learner_id) if learner_id else url_for(".cohort", cohort_id=cohort_id)
             return redirect(back, code=303)
         else:

@@ -1,5 +1,6 @@
 """Two ``flask alerts run`` processes at once: no alert twice, no reminder twice."""
 
+import re
 from datetime import UTC
 from datetime import datetime
 
@@ -39,5 +40,5 @@ def test_two_runs_at_once_neither_duplicate_an_alert_nor_a_reminder(app, databas
         assert len(alerts) == LEARNERS and {count for *_, count in alerts} == {1}
         reminders = db.session.execute(select(OutboxMessage.recipient_id, func.count()).group_by(OutboxMessage.recipient_id)).all()
         assert len(reminders) == LEARNERS // 2 and {count for _, count in reminders} == {1}
-    opened = sum(int(out.split(" : ")[1].split(" ")[0]) for out, _ in outputs)
+    opened = sum(int(re.search(r"alertes ouvertes : (\d+)", out).group(1)) for out, _ in outputs)
     assert opened == LEARNERS  # between them, each alert was opened once

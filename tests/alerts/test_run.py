@@ -27,7 +27,7 @@ def test_not_started_opens_after_three_days_and_closes_when_the_learner_starts(a
     run(runner)
     assert alerts_of(app, learner) == []
     clock.set(date(2026, 11, 4))
-    assert "1 alerte(s) ouverte(s)" in run(runner)
+    assert "alertes ouvertes : 1" in run(runner)
     assert alerts_of(app, learner) == [("not_started", True)]
     clock.set(date(2026, 11, 5))
     act(app, learner, "view", "premiere")  # the listener refreshes right away
@@ -40,13 +40,13 @@ def test_a_run_is_idempotent_and_updates_rather_than_duplicates(app, runner, clo
     act(app, learner, "view", "premiere")
     clock.set(date(2026, 11, 14))
     run(runner)
-    assert "0 alerte(s) ouverte(s), 0 mise(s) à jour" in run(runner)
+    assert "alertes ouvertes : 0, mises à jour : 0" in run(runner)
     with app.app_context():
         (alert,) = db.session.scalars(select(Alert))
         first_id, first_figures = alert.id, alert.figures
     assert first_figures["days"] == 3
     clock.set(date(2026, 11, 16))
-    assert "1 mise(s) à jour" in run(runner)
+    assert "mises à jour : 1" in run(runner)
     with app.app_context():
         (alert,) = db.session.scalars(select(Alert))
         assert (alert.id, alert.kind, alert.figures["days"]) == (first_id, "behind", 5)
@@ -155,11 +155,11 @@ def test_a_snoozed_alert_is_hidden_until_its_date(app, runner, clock, enrolled):
 def test_closed_and_unstarted_cohorts_are_left_alone(app, runner, clock, enrolled, cohort):
     enrolled()
     clock.set(date(2026, 10, 20))
-    assert run(runner).startswith("0 cohorte(s)")
+    assert run(runner).startswith("Cohortes : 0")
     with app.app_context():
         from app.cohorts.models import Cohort
 
         db.session.get(Cohort, cohort).is_closed = True
         db.session.commit()
     clock.set(date(2026, 11, 10))
-    assert run(runner).startswith("0 cohorte(s)")
+    assert run(runner).startswith("Cohortes : 0")

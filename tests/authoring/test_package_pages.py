@@ -163,7 +163,7 @@ def test_content_errors_are_listed_as_course_check_prints_them(app, client, pack
         make_app(COURSE_DIR=package_dir / "course", QUIZZES_DIR=package_dir / "quizzes").test_cli_runner().invoke(args=["course", "check"])
     )
     assert checked.exit_code == 1
-    printed = checked.stderr.splitlines()[1:]  # after "2 erreur(s) :"
+    printed = checked.stderr.splitlines()[1:]  # after "2 erreurs :"
     assert len(printed) == 2 and printed[0].startswith("course/01-bases/02-seconde.md:")
     before = snapshot(app)
     response = upload(client, zip_of(read_tree(package_dir)))
@@ -203,7 +203,7 @@ def test_a_changed_reading_is_summarised_then_applied_on_confirmation(app, clien
 
     response = client.post(f"/edition/paquet/{token}", data={"submit": "Appliquer ces changements"})
     assert response.status_code == 303 and response.headers["Location"] == "/edition/"
-    assert "Paquet appliqué : 0 créé(s), 1 mis à jour, 0 archivé(s), 4 inchangé(s)." in client.get("/edition/").text
+    assert "Paquet appliqué. Créés : 0 ; mis à jour : 1 ; archivés : 0 ; inchangés : 4." in client.get("/edition/").text
     with app.app_context():
         reading = db.session.scalar(select(Reading).where(Reading.slug == "premiere"))
         assert "Un paragraphe réécrit" in reading.source and "Un paragraphe réécrit" in reading.body_html

@@ -63,7 +63,7 @@ def test_author_moves_the_package_out_and_back_in(page, tmp_path):
 
     page.get_by_role("button", name="Appliquer ces changements").click()
     expect(page).to_have_url(re.compile(r"/edition/$"))
-    expect(page.get_by_text("Paquet appliqué : 0 créé(s), 1 mis à jour")).to_be_visible()
+    expect(page.get_by_text("Paquet appliqué. Créés : 0 ; mis à jour : 1")).to_be_visible()
     axe_check(page)
     page.goto("/cours/introduction/pourquoi-ce-cours")
     expect(page.get_by_text(NEW)).to_be_visible()

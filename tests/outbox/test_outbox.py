@@ -38,8 +38,8 @@ def _statuses(app):
 def test_a_queued_message_arrives_once(app, runner, smtp_server):
     _queue(app)
     result = runner.invoke(args=["outbox", "send"])
-    assert result.exit_code == 0 and "1 envoyé(s)" in result.output
-    assert runner.invoke(args=["outbox", "send"]).output.startswith("0 envoyé(s)")
+    assert result.exit_code == 0 and "Envoyés : 1" in result.output
+    assert runner.invoke(args=["outbox", "send"]).output.startswith("Envoyés : 0")
     ((recipients, email),) = smtp_server.messages
     assert recipients == ["learner0@example.org"]
     assert email["Subject"] == "Relance 0" and email["To"] == "learner0@example.org"
@@ -58,7 +58,7 @@ def test_an_unreachable_server_leaves_the_message_queued(app, runner, smtp_serve
     _queue(app)
     app.config["MAIL_PORT"] = free_port()  # nobody listens there
     result = runner.invoke(args=["outbox", "send"])
-    assert result.exit_code == 1 and "1 en échec" in result.output
+    assert result.exit_code == 1 and "en échec (restent en file) : 1" in result.output
     with app.app_context():
         message = db.session.scalar(select(OutboxMessage))
         assert (message.status, message.attempts) == ("queued", 1) and "ConnectionRefusedError" in message.last_error
@@ -76,7 +76,7 @@ def test_consent_withdrawn_after_queueing_stops_the_message(app, runner, smtp_se
     with app.app_context():
         set_contact_consent(db.session.get(User, ref.id), False)
         db.session.commit()
-    assert "1 annulé(s)" in runner.invoke(args=["outbox", "send"]).output
+    assert "annulés : 1" in runner.invoke(args=["outbox", "send"]).output
     assert smtp_server.messages == [] and _statuses(app)[0][0] == "cancelled"
 
 
@@ -116,7 +116,7 @@ def test_a_sender_killed_while_sending_leaves_the_message_to_retry_after_the_del
     with app.app_context():
         assert db.session.scalar(select(OutboxMessage.claimed_dt)) is not None
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
-    assert result.output.startswith("0 envoyé(s)") and smtp_server.messages == []
+    assert result.output.startswith("Envoyés : 0") and smtp_server.messages == []
     _after_the_retry_delay(app)
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
     assert result.exit_code == 0 and len(smtp_server.messages) == 1
@@ -128,15 +128,15 @@ def test_a_server_acknowledging_after_the_timeout_gets_the_message_once(app, run
     app.config["MAIL_TIMEOUT"] = 1
     smtp_server.delay = 2.5  # stores the message, answers 250 after the client gave up
     result = runner.invoke(args=["outbox", "send"])
-    assert result.exit_code == 1 and "1 incertain(s)" in result.output, result.output
+    assert result.exit_code == 1 and "1 incertain :" in result.output, result.output
     with app.app_context():
         message = db.session.scalar(select(OutboxMessage))
         assert (message.status, message.attempts) == ("uncertain", 1) and "timed out" in message.last_error
     smtp_server.delay = 0
-    assert runner.invoke(args=["outbox", "send"]).output.startswith("0 envoyé(s)")
+    assert runner.invoke(args=["outbox", "send"]).output.startswith("Envoyés : 0")
     assert len(smtp_server.messages) == 1  # not sent again right away
     _after_the_retry_delay(app)
-    assert runner.invoke(args=["outbox", "send"]).output.startswith("1 envoyé(s)")
+    assert runner.invoke(args=["outbox", "send"]).output.startswith("Envoyés : 1")
     first, second = (email for _, email in smtp_server.messages)
     assert first["Message-ID"] == second["Message-ID"]  # the receiving side can drop the copy
     assert _statuses(app) == [("sent", 2)]
@@ -146,10 +146,10 @@ def test_a_message_the_server_refuses_stays_queued_for_the_next_run(app, runner,
     _queue(app)
     smtp_server.reply = "554 5.7.1 Refusé"
     result = runner.invoke(args=["outbox", "send"])
-    assert result.exit_code == 1 and "1 en échec" in result.output
+    assert result.exit_code == 1 and "en échec (restent en file) : 1" in result.output
     assert _statuses(app) == [("queued", 1)]
     smtp_server.reply = "250 OK"
-    assert runner.invoke(args=["outbox", "send"]).output.startswith("1 envoyé(s)")
+    assert runner.invoke(args=["outbox", "send"]).output.startswith("Envoyés : 1")
     assert _statuses(app) == [("sent", 2)]
 
 

@@ -128,7 +128,7 @@ def test_check_reports_every_error_at_once(package_app, package_dir):
     missing_field(package_dir)
     unknown_question_type(package_dir)
     result = package_app.test_cli_runner().invoke(args=["course", "check"])
-    assert "2 erreur(s)" in result.output
+    assert "2 erreurs" in result.output
 
 
 def test_valid_package_passes_check(package_app):

@@ -31,9 +31,9 @@ def _assert_same_tree(expected_root, actual_root):
 
 
 def test_import_is_idempotent(package_app):
-    assert "3 créé(s)" not in _run(package_app, "course", "import")
+    assert "Créés : 3" not in _run(package_app, "course", "import")
     output = _run(package_app, "course", "import")
-    assert "0 créé(s), 0 mis à jour, 0 archivé(s)" in output
+    assert "Créés : 0 ; mis à jour : 0 ; archivés : 0" in output
     with package_app.app_context():
         assert {r.revision for r in db.session.scalars(select(Reading))} == {1}
 
@@ -42,7 +42,7 @@ def test_a_changed_file_gets_a_new_revision(package_app, package_dir):
     _run(package_app, "course", "import")
     path = package_dir / "course/01-bases/01-premiere.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Un paragraphe", "Un nouveau paragraphe"), encoding="utf-8")
-    assert "1 mis à jour" in _run(package_app, "course", "import")
+    assert "mis à jour : 1" in _run(package_app, "course", "import")
     with package_app.app_context():
         reading = db.session.scalar(select(Reading).where(Reading.slug == "premiere"))
         assert reading.revision == 2
@@ -59,7 +59,7 @@ def test_learner_progress_survives_reimport_and_removal(package_app, package_dir
     (package_dir / "course/01-bases/02-seconde.md").unlink()
     quiz = package_dir / "quizzes/bases.toml"
     quiz.write_text(quiz.read_text(encoding="utf-8").replace('reading = "seconde"', 'reading = "premiere"'), encoding="utf-8")
-    assert "1 archivé(s)" in _run(package_app, "course", "import")
+    assert "archivés : 1" in _run(package_app, "course", "import")
     with package_app.app_context():
         reading = db.session.scalar(select(Reading).where(Reading.slug == "seconde"))
         assert reading.is_archived

@@ -70,7 +70,7 @@ def author(package_app, create_user):
 def test_an_import_right_after_an_import_proceeds(package_app, package_dir):
     _imported(package_app)
     _edit_file(package_dir, PREMIERE, "Un paragraphe", "Un paragraphe du dépôt")
-    assert "1 mis à jour" in _imported(package_app)
+    assert "mis à jour : 1" in _imported(package_app)
     assert "Un paragraphe du dépôt" in _source(package_app, Reading, slug="premiere")
 
 
@@ -92,7 +92,7 @@ def test_with_force_it_overwrites(package_app, author):
     _publish_reading(package_app, author.id)
     result = _import(package_app, "--force")
     assert result.exit_code == 0, result.output
-    assert "1 mis à jour" in result.output
+    assert "mis à jour : 1" in result.output
     assert "publié dans le navigateur" not in _source(package_app, Reading, slug="premiere")
     assert "Import terminé" in _imported(package_app)  # and that import is the new reference
 
@@ -100,9 +100,9 @@ def test_with_force_it_overwrites(package_app, author):
 def test_a_publication_the_package_already_holds_is_not_an_overwrite(package_app, package_dir, author):
     _publish_reading(package_app, author.id)
     _edit_file(package_dir, PREMIERE, "Un paragraphe", "Un paragraphe publié dans le navigateur")  # exported, committed
-    assert "0 mis à jour" in _imported(package_app)
+    assert "mis à jour : 0" in _imported(package_app)
     _edit_file(package_dir, PREMIERE, "publié dans le navigateur", "du dépôt")
-    assert "1 mis à jour" in _imported(package_app)  # the package is the reference again
+    assert "mis à jour : 1" in _imported(package_app)  # the package is the reference again
 
 
 def test_a_restore_counts(package_app, package_dir, author):
@@ -167,7 +167,7 @@ def test_a_database_without_records_judges_from_the_revisions(package_app, packa
         db.session.execute(ImportedItem.__table__.delete())
         db.session.commit()
     _edit_file(package_dir, "course/01-bases/02-seconde.md", "Un", "Une version du dépôt :")
-    assert "1 mis à jour" in _imported(package_app)
+    assert "mis à jour : 1" in _imported(package_app)
     _publish_reading(package_app, author.id)
     with package_app.app_context():
         db.session.execute(ImportedItem.__table__.delete())
@@ -229,7 +229,7 @@ def test_a_publication_while_an_upload_is_applied_undoes_the_upload(package_app,
 def test_an_import_that_changes_nothing_keeps_the_course_stamp(package_app, package_dir):
     _imported(package_app)
     stamp = _source_stamp(package_app)
-    assert "0 créé(s), 0 mis à jour, 0 archivé(s)" in _imported(package_app)
+    assert "Créés : 0 ; mis à jour : 0 ; archivés : 0" in _imported(package_app)
     assert _source_stamp(package_app) == stamp
     _edit_file(package_dir, PREMIERE, "Un paragraphe", "Un autre paragraphe")
     _imported(package_app)
