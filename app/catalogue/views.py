@@ -78,12 +78,14 @@ def reading(module_slug: str, reading_slug: str):
     state = state or reading_state(module_slug, reading_slug, current_user.id) or abort(404)
     if record_reading_view(current_user, state.reading_id, state.last_viewed_dt):
         db.session.commit()
-    form = FeedbackForm(rating=state.rating, comment=state.comment)
+    def form() -> FeedbackForm:  # built only when the page is rendered, not on a cache hit
+        return FeedbackForm(rating=state.rating, comment=state.comment)
+
     if session.get(_FEEDBACK_SAVED) is not None:  # just sent: the thanks go where the form is, once
         saved = session.pop(_FEEDBACK_SAVED) == state.reading_id
-        return _render_reading(module_slug, reading_slug, form, feedback_saved=saved)
+        return _render_reading(module_slug, reading_slug, form(), feedback_saved=saved)
     key = (state.reading_id, state.revision, state.course_stamp, state.completed_dt is not None, state.rating, state.comment)
-    return serve_cached(key, lambda: _render_reading(module_slug, reading_slug, form))
+    return serve_cached(key, lambda: _render_reading(module_slug, reading_slug, form()))
 
 
 @bp.route("/<module_slug>/<reading_slug>", methods=["POST"])
