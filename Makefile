@@ -7,7 +7,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run setup test install messages translations browser lint clean
+.PHONY: run setup test install messages translations browser lint mutation clean
 
 # Plain http:// on this machine: INSECURE_HTTP lets the session cookie travel without TLS.
 # Links in emails and exported statements name the server being run, unless PLATFORM_HOMEPAGE is set.
@@ -50,6 +50,10 @@ lint: install
 
 test: install translations browser lint
 	$(BIN)/pytest
+
+# Mutation testing of the core modules (slow, not part of `make test`): a score per module.
+mutation: install
+	$(BIN)/python -m bench.mutation
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

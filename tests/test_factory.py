@@ -65,8 +65,15 @@ def test_the_refusal_goes_through_flask_babel_in_the_default_language(database_u
 
 @pytest.mark.parametrize("key", [secrets.token_hex(32), secrets.token_hex(16), secrets.token_urlsafe(32), secrets.token_urlsafe(24)])
 def test_starts_in_production_with_a_real_secret(key, database_url):
+    """The key is accepted, kept and used: the sign-in page's session cookie is signed with it, over HTTPS only."""
     app = create_app(app_config(database_url, TESTING=False, SECRET_KEY=key))
-    assert not app.testing
+    assert not app.testing and app.config["SECRET_KEY"] == key
+    response = app.test_client().get("/connexion", base_url="https://platform.example")
+    assert response.status_code == 200
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie
+    value = cookie.split(";", 1)[0].split("=", 1)[1]
+    assert "csrf_token" in app.session_interface.get_signing_serializer(app).loads(value)
 
 
 @pytest.fixture

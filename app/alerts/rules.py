@@ -139,21 +139,22 @@ KIND_LABELS = {
 # A tutor's "handled" covers the problem as it stood then. The same rule firing later with figures
 # at least one threshold worse is a new problem and opens a new alert; anything less is the
 # problem already handled. "Not started" only gets worse as "behind" or "at risk", other kinds.
+# ``resolved`` holds the figures of an alert of the same kind, so it has the same keys.
 def _failed_again(resolved: dict, figures: dict, t: Thresholds) -> bool:
     """Some quiz was failed again, as many times as the rule asks, since the alert was handled."""
-    before = {q["quiz"]: q["failures"] for q in resolved.get("quizzes", [])}
+    before = {q["quiz"]: q["failures"] for q in resolved["quizzes"]}
     return any(q["failures"] - before.get(q["quiz"], 0) >= t.struggling_failures for q in figures["quizzes"])
 
 
 def _further_behind(resolved: dict, figures: dict, t: Thresholds) -> bool:
     """The learner lost another "behind" threshold of days on the pace since it was handled."""
-    return figures["days"] - resolved.get("days", 0) >= t.behind_days
+    return figures["days"] - resolved["days"] >= t.behind_days
 
 
 def _further_at_risk(resolved: dict, figures: dict, t: Thresholds) -> bool:
     """Another "at risk" threshold of days behind, or of idle days, since it was handled."""
-    more_idle = (figures.get("idle") or 0) - (resolved.get("idle") or 0)
-    return figures["days"] - resolved.get("days", 0) >= t.at_risk_days or more_idle >= t.inactive_days
+    more_idle = (figures["idle"] or 0) - (resolved["idle"] or 0)
+    return figures["days"] - resolved["days"] >= t.at_risk_days or more_idle >= t.inactive_days
 
 
 _WORSENED = {

@@ -37,15 +37,13 @@ from html.parser import HTMLParser
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.quizzes.question_types import QUESTION_TYPES
+
 #: Filled in when a GIFT answer has no ``#feedback`` (every option of ours has one).
 DEFAULT_RIGHT_FEEDBACK = "Bonne réponse."
 DEFAULT_WRONG_FEEDBACK = "Ce n'est pas la réponse attendue."
 #: Filled in when a GIFT question has no ``####general feedback``.
 DEFAULT_EXPLANATION = "Relisez la lecture associée à cette question : elle donne la réponse."
-
-#: Option counts our question types accept (see ``app/quizzes/question_types.py``).
-SINGLE_CHOICE_OPTIONS = (2, 6)
-MULTIPLE_CHOICE_OPTIONS = (3, 6)
 
 TRUE_ANSWERS, FALSE_ANSWERS = ("T", "TRUE"), ("F", "FALSE")
 FORMATS = ("moodle", "html", "plain", "markdown")
@@ -287,7 +285,7 @@ def _choices(block: _Block, answers: str, answers_at: int, text_format: str, lab
     total = sum(w for w in weights if w > 0)
     if round(total, 2) != 1:
         raise _Invalid(_("les poids positifs des réponses (~%%50%%…) doivent faire 100 %% (total : %(total)s %%)", total=_percent(total * 100)), answers_at)
-    _check_count(len(options), MULTIPLE_CHOICE_OPTIONS, label, _("à plusieurs réponses"))
+    _check_count(len(options), "multiple_choice", label, _("à plusieurs réponses"))
     return GiftQuestion(type="multiple_choice", options=tuple(options), **common)
 
 
@@ -298,12 +296,13 @@ def _single_choice(options: list[GiftOption], weights: list[float], label: str, 
         raise _Unsupported(_("question %(label)s : crédit partiel (~%%…%%) dans une question à une seule réponse : non pris en charge", label=label))
     if sum(o.correct for o in options) > 1:
         raise _Unsupported(_("question %(label)s : plusieurs bonnes réponses à 100 %% dans une question à une seule réponse : non pris en charge", label=label))
-    _check_count(len(options), SINGLE_CHOICE_OPTIONS, label, _("à une seule réponse"))
+    _check_count(len(options), "single_choice", label, _("à une seule réponse"))
     return GiftQuestion(type="single_choice", options=tuple(options), **common)
 
 
-def _check_count(count: int, bounds: tuple[int, int], label: str, kind: str) -> None:
-    low, high = bounds
+def _check_count(count: int, type_name: str, label: str, kind: str) -> None:
+    """Refuse a question with more or fewer options than our question type of that name accepts."""
+    low, high = QUESTION_TYPES[type_name].min_options, QUESTION_TYPES[type_name].max_options
     if not low <= count <= high:
         raise _Unsupported(
             _("question %(label)s : %(count)d réponses ; une question %(kind)s en a ici de %(low)d à %(high)d", label=label, count=count, kind=kind, low=low, high=high)

@@ -46,6 +46,8 @@ def take(module_slug: str):
         attempt, _created = submit_attempt(current_user, quiz, responses_from_form(form, quiz.questions), form.token.data)
         db.session.commit()
         return redirect(url_for("quizzes.attempt", module_slug=module_slug, attempt_id=attempt.id), code=303)
+    if form.token.errors:
+        form.token.data = new_attempt_token()  # a form sent without its token can still be sent again
     attempts = attempts_of(current_user.id, quiz.id)
     status = 400 if form.is_submitted() else 200
     return render_template(

@@ -4,6 +4,7 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
@@ -82,6 +83,23 @@ def test_what_counts_as_worse():
     assert is_worse("at_risk", {"days": 2, "idle": 7}, {"days": 2, "idle": 14}, t)
     assert not is_worse("not_started", {"days": 3}, {"days": 30}, t)
     assert not is_worse("struggling", None, {"quizzes": [{"quiz": "A", "failures": 9}]}, t)
+
+
+@pytest.mark.parametrize(
+    ("resolved", "now", "inactive_days", "worse"),
+    [
+        ({"idle": 7}, {"idle": 13}, 7, False),  # 6 more idle days: not another threshold
+        ({"idle": 7}, {"idle": 14}, 7, True),
+        ({"idle": 7}, {"idle": 8}, 7, False),  # idle days are counted from the handled figure, not added to it
+        ({"idle": None}, {"idle": 7}, 7, True),  # handled while active (behind by days), now idle a week
+        ({"idle": None}, {"idle": 6}, 7, False),
+        ({"idle": None}, {"idle": None}, 1, False),  # active then and now: no idle day at all
+        ({"idle": 3}, {"idle": None}, 1, False),
+    ],
+)
+def test_at_risk_gets_worse_by_a_threshold_of_idle_days(resolved, now, inactive_days, worse):
+    t = Thresholds(inactive_days=inactive_days)
+    assert is_worse("at_risk", {"days": 2, **resolved}, {"days": 2, **now}, t) is worse
 
 
 LEARNERS = 120

@@ -68,6 +68,27 @@ def test_reason_states_the_figures(app):
     assert reason == "7 jours de retard : 3 éléments sur 11 faits, le rythme en attendait 8 ; aucune activité depuis 9 jours ; dernière activité le 10 mars."
 
 
+def test_an_active_learner_at_risk_by_days_has_no_idle_figure(app):
+    (finding,) = evaluate(facts(17, days_behind=8, done=3, total=11, expected=8, last_offset=16), Thresholds())
+    assert finding.kind == AlertKind.AT_RISK and finding.figures["idle"] is None
+    with app.test_request_context():
+        assert finding.reason() == "8 jours de retard : 3 éléments sur 11 faits, le rythme en attendait 8 ; dernière activité le 18 mars."
+
+
+def test_reasons_in_the_singular(app):
+    t = Thresholds(behind_days=1, at_risk_days=1, inactive_days=1)
+    (finding,) = evaluate(facts(10, days_behind=1, done=1, total=11, expected=2, last_offset=9), t)
+    with app.test_request_context():
+        assert finding.reason() == "1 jour de retard : 1 élément sur 11 fait, le rythme en attendait 2 ; aucune activité depuis 1 jour ; dernière activité le 11 mars."
+
+
+def test_a_behind_reason_without_any_activity_names_no_last_date(app):
+    (finding,) = evaluate(facts(20, days_behind=4, done=0, total=11, expected=5, last_offset=None), Thresholds(not_started_days=99))
+    assert finding.kind == AlertKind.BEHIND
+    with app.test_request_context():
+        assert finding.reason() == "4 jours de retard : 0 éléments sur 11 faits, le rythme en attendait 5."
+
+
 def test_not_started_and_struggling_reasons(app):
     with app.test_request_context():
         (not_started,) = evaluate(facts(4, done=0, last_offset=None), Thresholds())

@@ -9,6 +9,7 @@ import pytest
 from app.auth.models import User
 from app.cohorts.pace import PaceDay
 from app.cohorts.pace import PaceItem
+from app.cohorts.pace import Standing
 from app.cohorts.pace import actual_curve
 from app.cohorts.pace import expected_curve
 from app.cohorts.pace import schedule
@@ -96,11 +97,34 @@ def test_no_pace_banner_without_a_cohort(client, learner):
     assert "Votre rythme" not in client.get("/cours/").text
 
 
-@pytest.mark.parametrize("today", [date(2026, 11, 1), date(2026, 11, 10), date(2026, 11, 19), date(2026, 12, 5)])
+# 9 and 16 November are target dates: the item due that day is expected, not yet late.
+@pytest.mark.parametrize("today", [date(2026, 11, 1), date(2026, 11, 9), date(2026, 11, 10), date(2026, 11, 16), date(2026, 11, 19), END, date(2026, 12, 5)])
 def test_pace_day_agrees_with_standing(today):
     scheduled = schedule(_items(10, 10, 20), START, END)
     day = PaceDay.build(scheduled, today)
+    assert (day.today, day.total) == (today, 3)
     for done in range(4):
         keys = {("reading", i) for i in range(1, done + 1)}
         full = standing(scheduled, keys, today)
-        assert (day.standing(done).days_behind, day.standing(done).expected) == (full.days_behind, full.expected)
+        assert day.standing(done) == Standing(full.done, full.total, full.expected, full.days_behind, None)
+
+
+def test_pace_day_counts_the_item_due_today_as_expected():
+    day = PaceDay.build(schedule(_items(10, 10, 20), START, END), date(2026, 11, 16))
+    assert day.standing(0) == Standing(0, 3, 2, 7, None)
+    assert day.standing(2).is_on_pace and day.standing(9).done == 3 and day.standing(-1).done == 0
+
+
+def test_an_item_without_minutes_is_due_on_the_first_day():
+    """Zero or negative minutes weigh nothing: the item is due at the start, the others share the window."""
+    scheduled = schedule(_items(0, 10, -5, 10), START, END)
+    assert [s.target_date for s in scheduled] == [START, date(2026, 11, 16), date(2026, 11, 16), END]
+
+
+def test_items_without_any_minutes_are_all_due_at_the_end():
+    assert [s.target_date for s in schedule(_items(0, 0), START, END)] == [END, END]
+
+
+def test_items_done_on_or_before_the_start_count_from_day_zero():
+    done = [date(2026, 10, 30), START, date(2026, 11, 4), date(2026, 11, 25)]
+    assert actual_curve(done, START, date(2026, 11, 20)) == [(0, 2), (2, 3), (18, 4), (18, 4)]

@@ -90,7 +90,11 @@ def live_server(live_app):
 def browser():
     """One headless Chromium for the whole session."""
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"Chromium not found at {CHROMIUM} (run `make browser` or set CHROMIUM)")
+        reason = f"Chromium not found at {CHROMIUM} (run `make browser` or set CHROMIUM)"
+        # A missing browser must not pass unnoticed: skipping is a choice the person running the tests makes.
+        if os.environ.get("SKIP_BROWSER_TESTS"):
+            pytest.skip(reason)
+        pytest.fail(f"{reason}; set SKIP_BROWSER_TESTS=1 to skip the browser tests instead", pytrace=False)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -7,6 +7,7 @@ import time
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from email import message_from_string
 
 from sqlalchemy import select
 
@@ -184,8 +185,13 @@ def test_two_senders_at_once_send_each_message_once(app, database_url, smtp_serv
     assert {status for status, _ in _statuses(app)} == {"sent"}
 
 
-def test_console_backend_prints_the_message(app, runner, capfd):
+def test_console_backend_prints_the_message(app, runner):
     _queue(app)
     app.config["MAIL_BACKEND"] = "console"
-    assert runner.invoke(args=["outbox", "send"]).exit_code == 0
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    printed = message_from_string(result.output)
+    assert printed["To"] == "learner0@example.org" and printed["Subject"] == "Relance 0"
+    assert printed["From"] == app.config["MAIL_DEFAULT_SENDER"]
+    assert "Reprenez le cours." in result.output
     assert _statuses(app) == [("sent", 1)]

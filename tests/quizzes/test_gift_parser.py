@@ -8,14 +8,11 @@ import tomli_w
 from app.quizzes.gift import DEFAULT_EXPLANATION
 from app.quizzes.gift import DEFAULT_RIGHT_FEEDBACK
 from app.quizzes.gift import DEFAULT_WRONG_FEEDBACK
-from app.quizzes.gift import MULTIPLE_CHOICE_OPTIONS
-from app.quizzes.gift import SINGLE_CHOICE_OPTIONS
 from app.quizzes.gift import GiftProblem
 from app.quizzes.gift import parse_gift
 from app.quizzes.gift import slugify
 from app.quizzes.gift import to_question_tables
 from app.quizzes.loader import parse_quiz
-from app.quizzes.question_types import QUESTION_TYPES
 
 HAND_WRITTEN = """\
 // Quiz written by hand, the way Moodle's documentation shows it.
@@ -251,6 +248,26 @@ def test_any_text_reads_without_crashing():
             assert parse_quiz(quiz, "quizzes/bases.toml", "bases.toml")[1] == [], text
 
 
-def test_option_counts_follow_the_question_type_registry():
-    for name, bounds in (("single_choice", SINGLE_CHOICE_OPTIONS), ("multiple_choice", MULTIPLE_CHOICE_OPTIONS)):
-        assert (QUESTION_TYPES[name].min_options, QUESTION_TYPES[name].max_options) == bounds
+def _gift_question(type_name: str, count: int) -> str:
+    if type_name == "single_choice":
+        answers = ["=a"] + [f"~o{i}" for i in range(1, count)]
+    else:
+        answers = ["~%100%a"] + [f"~%-100%o{i}" for i in range(1, count)]
+    return f"::Q::Combien ?{{{' '.join(answers)}}}"
+
+
+def _quiz_file_accepts(type_name: str, count: int) -> bool:
+    options = [{"text": f"o{i}", "correct": i == 0, "feedback": "f"} for i in range(count)]
+    question = {"id": "q", "type": type_name, "prompt": "Combien ?", "explanation": "e", "reading": "premiere", "options": options}
+    quiz = tomli_w.dumps({"version": 1, "module": "bases", "title": "Q", "pass_mark": 70, "estimated_minutes": 5, "questions": [question]})
+    return parse_quiz(quiz, "quizzes/bases.toml", "bases.toml")[1] == []
+
+
+@pytest.mark.parametrize("type_name", ["single_choice", "multiple_choice"])
+def test_gift_accepts_the_option_counts_a_quiz_file_accepts(type_name):
+    """Between 2 and 8 options, a GIFT question is read exactly when the same question in a quiz file
+    is valid: an author never imports what the quiz file checks would then refuse."""
+    read = {n: bool(parse_gift(_gift_question(type_name, n)).questions) for n in range(2, 9)}
+    accepted = {n: _quiz_file_accepts(type_name, n) for n in range(2, 9)}
+    assert read == accepted
+    assert any(read.values()) and not all(read.values())

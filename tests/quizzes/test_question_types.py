@@ -1,5 +1,8 @@
 """Grading by the question-type registry."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from app.quizzes.question_types import QUESTION_TYPES
@@ -39,5 +42,12 @@ def test_grading(type_name, data, response, expected):
     assert QUESTION_TYPES[type_name].grade(data, response) is expected
 
 
-def test_registry_holds_the_three_types():
-    assert set(QUESTION_TYPES) == {"single_choice", "multiple_choice", "true_false"}
+def test_the_quiz_format_documents_every_registered_type_with_its_option_counts():
+    """quizzes/README.md's table has one row per type the platform grades, and says how many options each takes."""
+    readme = (Path(__file__).parents[2] / "quizzes" / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| ([^|]+) \|", readme, flags=re.MULTILINE))
+    assert set(rows) == set(QUESTION_TYPES)
+    for name, question_type in QUESTION_TYPES.items():
+        bounds = getattr(question_type, "min_options", None), getattr(question_type, "max_options", None)
+        expected = f"{bounds[0]} à {bounds[1]}" if bounds[0] else "aucune"
+        assert rows[name].strip().startswith(expected), (name, rows[name])

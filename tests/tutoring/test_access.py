@@ -17,9 +17,17 @@ def other_tutor(client, create_user, login, tutored):
     return user
 
 
-def _urls(app, tutored):
+def _alert_id(app, runner) -> int:
+    """Run the alerts and return the one they raised: the tests below need a real alert to aim at."""
+    result = runner.invoke(args=["alerts", "run"])
+    assert result.exit_code == 0, result.output
     with app.app_context():
         alert_id = db.session.scalar(select(Alert.id))
+    assert alert_id is not None, "the alert run raised nothing for the tutored cohort"
+    return alert_id
+
+
+def _urls(tutored, alert_id: int):
     base = f"/tutorat/cohortes/{tutored.cohort_id}"
     learner = f"{base}/apprenants/{tutored.chloe.id}"
     gets = [base, f"{base}/export.csv", learner, f"{base}/relance", f"{base}/relance?apprenant={tutored.chloe.id}"]
@@ -28,8 +36,7 @@ def _urls(app, tutored):
 
 
 def test_another_tutor_gets_404_on_every_page_of_the_cohort(app, client, runner, tutored, other_tutor):
-    runner.invoke(args=["alerts", "run"])
-    gets, posts = _urls(app, tutored)
+    gets, posts = _urls(tutored, _alert_id(app, runner))
     for url in gets:
         assert client.get(url).status_code == 404, url
     for url in posts:
@@ -45,16 +52,16 @@ def test_a_learner_of_another_cohort_is_not_found(client, tutored, create_user):
 
 
 def test_an_alert_of_another_cohort_is_not_found(app, client, runner, tutored):
-    runner.invoke(args=["alerts", "run"])
-    with app.app_context():
-        alert_id = db.session.scalar(select(Alert.id))
+    alert_id = _alert_id(app, runner)
     assert client.post(f"/tutorat/cohortes/{tutored.cohort_id + 1}/alertes/{alert_id}/traitee").status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.AUTHOR, Role.ADMIN])
-def test_other_roles_get_403_on_tutor_pages(app, client, create_user, login, tutored, role):
+def test_other_roles_get_403_on_tutor_pages(app, client, runner, create_user, login, tutored, role):
+    gets, posts = _urls(tutored, _alert_id(app, runner))
     client.post("/deconnexion")
     login(create_user(roles=role))
-    gets, _posts = _urls(app, tutored)
     for url in gets:
         assert client.get(url).status_code == 403, url
+    for url in posts:
+        assert client.post(url).status_code == 403, url
