@@ -3,11 +3,13 @@
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.catalogue.revisions import RevisionOrigin
 from app.catalogue.services import IMPORT
+from app.catalogue.services import CourseChanged
 from app.catalogue.services import Publication
 from app.catalogue.services import SyncReport
 from app.catalogue.services import course_stamp
@@ -53,10 +55,15 @@ def import_package(course_dir: Path, quizzes_dir: Path, publication: Publication
         overwritten = overwrites(package_items(package), before)
         if overwritten:
             raise WouldOverwrite(overwritten)
-    report = sync_modules(package.modules, publication)
-    report.merge(sync_quizzes(package.quizzes, publication))
-    report.merge(sync_diagnostic(package.diagnostic))
-    db.session.flush()
+    try:
+        report = sync_modules(package.modules, publication)
+        report.merge(sync_quizzes(package.quizzes, publication))
+        report.merge(sync_diagnostic(package.diagnostic))
+        db.session.flush()
+    except IntegrityError as exc:
+        # The package was validated: a unique row (a revision number, a slug) can only clash with
+        # one that a concurrent import or publication committed after ``seen`` was read.
+        raise CourseChanged(seen) from exc
     recount_learner_progress()  # archived or restored items change what counts as done
     after = live_items()
     if from_command_line:
