@@ -111,3 +111,43 @@ def test_behind_a_trusted_proxy_each_client_counts_alone(make_app):
     client = make_app(**LIMITED, TRUSTED_PROXIES=1).test_client()
     statuses = [attempt(client, "x@example.org", address="127.0.0.1", **{"X-Forwarded-For": f"203.0.113.{n}"}) for n in range(4)]
     assert statuses == [400, 400, 400, 400]
+
+
+def _begin(app, address="192.0.2.1", email="x@example.org"):
+    from app.auth.throttle import begin_attempt
+
+    with app.app_context():
+        return begin_attempt(address, email)
+
+
+def test_every_window_of_a_rule_counts_and_an_attempt_leaves_it_when_exactly_as_old(make_app):
+    from datetime import timedelta
+
+    clock = Clock()
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute;3 per hour", LOGIN_ACCOUNT_RATE_LIMIT="100 per hour", CLOCK=clock)
+    start = clock.now
+    assert [_begin(app) is not None for _ in range(3)] == [True, True, False]
+    clock.now = start + timedelta(minutes=1)  # the first two are now exactly a minute old
+    assert [_begin(app) is not None for _ in range(2)] == [True, False]  # the hour allows a third only
+    clock.now = start + timedelta(hours=1)
+    assert _begin(app) is not None and _begin(app) is not None
+
+
+def test_attempts_are_counted_on_the_stored_part_of_long_addresses(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", LOGIN_ACCOUNT_RATE_LIMIT="2 per minute")
+    prefix, email = "2001:db8::" + "f" * 60, "a" * 250 + "@example.org"
+    assert [_begin(app, address=prefix + str(n)) is not None for n in range(3)] == [True, True, False]
+    assert [_begin(app, address=f"198.51.100.{n}", email=email + str(n)) is not None for n in range(3)] == [True, True, False]
+    with app.app_context():
+        stored = db.session.execute(select(LoginAttempt.address, LoginAttempt.email)).all()
+    assert {len(address) for address, _ in stored} >= {64} and max(len(e) for _, e in stored) == 254
+
+
+def test_without_the_limit_nothing_is_recorded(make_app):
+    from app.auth.throttle import forget_attempt
+
+    app = make_app(RATELIMIT_ENABLED=False)
+    assert _begin(app) == 0
+    with app.app_context():
+        forget_attempt(0)
+        assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0

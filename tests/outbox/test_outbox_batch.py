@@ -1,0 +1,158 @@
+"""One run of the sender over many messages: each message on its own, counted and dated exactly."""
+
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy import update
+
+from app.extensions import db
+from app.outbox.models import OutboxMessage
+from app.outbox.services import MessageRefused
+from app.outbox.services import SendReport
+from app.outbox.services import has_control_character
+from app.outbox.services import one_line
+from app.outbox.services import queue_messages
+from app.outbox.services import send_pending
+from app.outbox.transports import configured_transport
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def now(app):
+    """The app's clock, fixed; a test moves it by assigning ``now.value``."""
+
+    class Fixed:
+        value = NOW
+
+    app.config["CLOCK"] = lambda: Fixed.value
+    return Fixed
+
+
+def _message(i: int, **fields) -> dict:
+    return {"dedupe_key": f"batch:{i}", "to_address": f"learner{i}@example.org", "subject": f"Relance {i}", "body": "Bonjour,\nReprenez.", **fields}
+
+
+def _queued(app, messages: list[dict]) -> int:
+    with app.app_context():
+        count = queue_messages(messages)
+        db.session.commit()
+        return count
+
+
+def _send(app, may_reach=lambda user_id: True, limit: int = 500) -> SendReport:
+    with app.app_context():
+        return send_pending(configured_transport(), may_reach, limit=limit)
+
+
+def _rows(app) -> list[OutboxMessage]:
+    with app.app_context():
+        return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def _at(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=None) if value is not None else None
+
+
+def test_queueing_counts_only_the_messages_not_queued_yet(app, now):
+    assert _queued(app, []) == 0
+    assert _queued(app, [_message(0), _message(1)]) == 2
+    assert _queued(app, [_message(1), _message(2), _message(0)]) == 1
+    rows = _rows(app)
+    assert [(r.dedupe_key, r.status, r.attempts, _at(r.created_dt)) for r in rows] == [
+        (f"batch:{i}", "queued", 0, _at(NOW)) for i in range(3)
+    ]
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("subject", "Relance\nBcc: tous@example.org"),
+    ("subject", "Relance\r"),
+    ("to_address", "learner@example.org\u2028x@example.org"),
+])
+def test_a_header_on_several_lines_queues_nothing_of_the_batch(app, now, field, value):
+    with app.app_context(), pytest.raises(MessageRefused) as refused:
+        queue_messages([_message(0), _message(1, **{field: value})])
+    assert "batch:1" in str(refused.value) and "batch:0" not in str(refused.value)
+    assert _rows(app) == []
+
+
+def test_a_body_keeps_its_line_breaks():
+    assert has_control_character("a\tb") and has_control_character("a\u2029b")
+    assert not has_control_character("Relance : reprenez le cours à 9 h")
+    assert one_line("a\r\nb\u2028c\u2029d") == "a  b c d"
+
+
+def test_a_refused_recipient_fails_alone_and_the_others_are_sent(app, now, smtp_server):
+    _queued(app, [_message(i) for i in range(3)])
+    smtp_server.refused = {"learner1@example.org"}
+    report = _send(app)
+    assert (report.sent, report.failed, report.cancelled, report.uncertain) == (2, 1, 0, 0)
+    assert sorted(recipients[0] for recipients, _ in smtp_server.messages) == ["learner0@example.org", "learner2@example.org"]
+    rows = _rows(app)
+    assert [(r.status, r.attempts, _at(r.sent_dt)) for r in rows] == [("sent", 1, _at(NOW)), ("queued", 1, None), ("sent", 1, _at(NOW))]
+    assert [r.last_error for r in rows[::2]] == [None, None]
+    assert rows[1].last_error.startswith("SMTPRecipientsRefused: ") and "learner1@example.org" in rows[1].last_error
+    assert all(_at(r.claimed_dt) == _at(NOW) for r in rows)
+    smtp_server.refused = set()
+    assert _send(app).sent == 1
+    assert [(r.status, r.attempts) for r in _rows(app)] == [("sent", 1), ("sent", 2), ("sent", 1)]
+
+
+def test_a_long_error_is_kept_cut_to_1000_characters(app, now, smtp_server):
+    _queued(app, [_message(0)])
+    smtp_server.reply = "\r\n".join(["554-" + "x" * 100] * 12 + ["554 5.7.1 refusé"])
+    assert _send(app).failed == 1
+    (row,) = _rows(app)
+    assert row.last_error.startswith("SMTPDataError: ") and len(row.last_error) == 1000
+
+
+def test_a_run_sends_at_most_its_limit_in_queue_order(app, now, smtp_server):
+    _queued(app, [_message(i) for i in range(3)])
+    assert _send(app, limit=2).sent == 2
+    assert [(r.status, r.attempts) for r in _rows(app)] == [("sent", 1), ("sent", 1), ("queued", 0)]
+
+
+def test_only_a_learner_who_withdrew_consent_is_skipped(app, now, smtp_server, create_user):
+    learner = create_user()
+    _queued(app, [_message(0, recipient_id=learner.id), _message(1)])
+    asked = []
+
+    def may_reach(user_id):
+        asked.append(user_id)
+        return False
+
+    report = _send(app, may_reach)
+    assert (report.sent, report.cancelled, report.failed) == (1, 1, 0)
+    assert asked == [learner.id]  # a message to nobody in particular needs no consent
+    rows = _rows(app)
+    assert [(r.status, r.attempts, r.last_error) for r in rows] == [
+        ("cancelled", 1, "consentement retiré avant l'envoi"), ("sent", 1, None),
+    ]
+    assert [recipients for recipients, _ in smtp_server.messages] == [["learner1@example.org"]]
+
+
+@pytest.mark.parametrize("status", ["sending", "uncertain"])
+def test_an_unfinished_attempt_goes_again_from_the_retry_delay_exactly(app, now, smtp_server, status):
+    _queued(app, [_message(0)])
+    with app.app_context():
+        db.session.execute(update(OutboxMessage).values(status=status, attempts=1, claimed_dt=NOW))
+        db.session.commit()
+    delay = timedelta(seconds=app.config["OUTBOX_UNCERTAIN_RETRY_SECONDS"])
+    now.value = NOW + delay - timedelta(seconds=1)
+    assert _send(app).sent == 0 and smtp_server.messages == []
+    now.value = NOW + delay
+    assert _send(app).sent == 1
+    assert [(r.status, r.attempts, _at(r.sent_dt)) for r in _rows(app)] == [("sent", 2, _at(NOW + delay))]
+
+
+@pytest.mark.parametrize("status", ["sent", "cancelled"])
+def test_a_finished_message_never_goes_again(app, now, smtp_server, status):
+    _queued(app, [_message(0)])
+    with app.app_context():
+        db.session.execute(update(OutboxMessage).values(status=status, attempts=1, claimed_dt=NOW - timedelta(days=30)))
+        db.session.commit()
+    assert _send(app) == SendReport()
+    assert smtp_server.messages == []
