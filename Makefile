@@ -41,9 +41,9 @@ setup: install translations instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) demo
 
-# The browser tests drive Debian's Chromium; install it when missing.
+# The browser tests drive Debian's Chromium; install it when missing (unless they are opted out).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@[ -n "$$SKIP_BROWSER_TESTS" ] || command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
 lint: install
 	$(BIN)/ruff check app tests bench

@@ -189,3 +189,42 @@ def test_without_partial_credit_a_multiple_choice_answer_earns_all_or_nothing():
     assert multiple.credit(data, ["a"]) == 0
     assert multiple.credit(data, ["a", "b"]) == 1
     assert multiple.credit(data, ["a"], partial=True) == pytest.approx(0.5)
+
+
+TRUE_FALSE_BODY = 'answer = false\nfeedback_true = "Non, c\'est faux."\nfeedback_false = "Oui, c\'est faux."\n'
+
+
+def test_true_false_options_are_vrai_then_faux_with_their_feedback_in_any_order_asked():
+    true_false = QUESTION_TYPES["true_false"]
+    data = _data(_quiz("true_false", TRUE_FALSE_BODY))
+    shown = [(c.key, c.text, c.is_correct, c.feedback) for c in true_false.choices(data)]
+    assert shown == [("true", "Vrai", False, "Non, c'est faux."), ("false", "Faux", True, "Oui, c'est faux.")]
+    assert [c.key for c in true_false.choices(data, ["false", "true"])] == ["false", "true"]
+
+
+def _asked(app, type_name: str, body: str, order: list[str] | None, formdata: dict):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form
+
+    data = _data(_quiz(type_name, body))
+
+    class Asked(Form):
+        answer = QUESTION_TYPES[type_name].make_field("Que répondez-vous ?", data, order)
+
+    with app.test_request_context():
+        form = Asked(MultiDict(formdata))
+        return form, form.validate()
+
+
+@pytest.mark.parametrize(("type_name", "body", "order", "message"), [
+    ("single_choice", f"options = [{_option('A')}, {_option('B', correct=True)}, {_option('C')}]\n", ["c", "a", "b"], "Choisissez une réponse."),
+    ("multiple_choice", f"options = [{_option('A', correct=True)}, {_option('B')}, {_option('C', correct=True)}]\n", ["b", "c", "a"], "Cochez au moins une réponse."),
+    ("true_false", TRUE_FALSE_BODY, ["false", "true"], "Choisissez Vrai ou Faux."),
+])
+def test_a_question_field_asks_the_prompt_in_the_order_given_and_requires_an_answer(app, type_name, body, order, message):
+    form, valid = _asked(app, type_name, body, order, {})
+    assert not valid and form.answer.errors == [message]
+    assert form.answer.label.text == "Que répondez-vous ?"
+    assert [choice.data for choice in form.answer] == order
+    form, valid = _asked(app, type_name, body, order, {"answer": order[0]})
+    assert valid and QUESTION_TYPES[type_name].response_from_field(form.answer.data) == [order[0]]
