@@ -156,3 +156,46 @@ def test_a_finished_message_never_goes_again(app, now, smtp_server, status):
         db.session.commit()
     assert _send(app) == SendReport()
     assert smtp_server.messages == []
+
+
+def test_a_learner_who_agreed_gets_the_message_checked_against_their_own_consent(app, now, smtp_server, create_user):
+    from app.auth.models import User
+    from app.consent.services import is_contactable
+    from app.consent.services import set_contact_consent
+
+    refused, agreed = create_user(email="refuse@example.org"), create_user(email="accepte@example.org")
+    with app.app_context():
+        set_contact_consent(db.session.get(User, agreed.id), True)
+        set_contact_consent(db.session.get(User, refused.id), False)
+        db.session.commit()
+    # Message ids and learner ids differ, so a check made on the wrong id would be noticed.
+    _queued(app, [_message(0), _message(1, recipient_id=agreed.id), _message(2, recipient_id=refused.id)])
+    report = _send(app, is_contactable)
+    assert (report.sent, report.cancelled) == (2, 1)
+    assert [(r.recipient_id, r.status) for r in _rows(app)] == [(None, "sent"), (agreed.id, "sent"), (refused.id, "cancelled")]
+
+
+def test_a_message_another_sender_took_is_left_to_it_and_the_run_goes_on(app, now, smtp_server):
+    from sqlalchemy import event
+
+    _queued(app, [_message(0), _message(1)])
+    with app.app_context():
+        engine = db.engine
+        first_id = _rows(app)[0].id
+    taken = []
+
+    def other_sender_first(conn, cursor, statement, parameters, context, executemany):
+        if not taken and statement.lstrip().upper().startswith("UPDATE OUTBOX_MESSAGE"):
+            taken.append(True)
+            with engine.connect() as other:  # another sender's own transaction, committed first
+                other.execute(update(OutboxMessage).where(OutboxMessage.id == first_id).values(status="sending", attempts=1, claimed_dt=NOW))
+                other.commit()
+
+    event.listen(engine, "before_cursor_execute", other_sender_first)
+    try:
+        report = _send(app)
+    finally:
+        event.remove(engine, "before_cursor_execute", other_sender_first)
+    assert taken and (report.sent, report.failed, report.cancelled) == (1, 0, 0)
+    assert [(r.status, r.attempts) for r in _rows(app)] == [("sending", 1), ("sent", 1)]
+    assert [recipients for recipients, _ in smtp_server.messages] == [["learner1@example.org"]]

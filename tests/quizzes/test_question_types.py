@@ -51,3 +51,10 @@ def test_the_quiz_format_documents_every_registered_type_with_its_option_counts(
         bounds = getattr(question_type, "min_options", None), getattr(question_type, "max_options", None)
         expected = f"{bounds[0]} à {bounds[1]}" if bounds[0] else "aucune"
         assert rows[name].strip().startswith(expected), (name, rows[name])
+
+
+def test_a_true_statement_is_graded_right_only_when_marked_true():
+    data = {"options": [dict(o, correct=not o["correct"]) for o in TRUE_FALSE["options"]]}
+    true_false = QUESTION_TYPES["true_false"]
+    assert true_false.grade(data, ["true"]) and not true_false.grade(data, ["false"]) and not true_false.grade(data, [])
+    assert true_false.correct_keys(data) == {"true"}

@@ -129,3 +129,32 @@ def test_attempts_of_others_are_not_visible(client, app, learner, create_user, l
     client.post("/deconnexion")
     login(create_user())
     assert client.get(location).status_code == 404
+
+
+def test_the_quiz_page_shows_each_option_with_its_text_and_value(client, learner):
+    page = client.get("/quiz/bases").text
+    shown = re.findall(r'name="q\d+" required type="(\w+)" value="(\w+)"> <label for="q\d+-\d">([^<]+)</label>', page)
+    assert sorted(shown) == sorted([
+        ("radio", "a", "A"), ("radio", "b", "B"), ("radio", "c", "C"),
+        ("checkbox", "a", "A"), ("checkbox", "b", "B"), ("checkbox", "c", "C"),
+        ("radio", "true", "Vrai"), ("radio", "false", "Faux"),
+    ])
+
+
+@pytest.mark.parametrize(("position", "message"), [
+    (0, "Choisissez une réponse."), (1, "Cochez au moins une réponse."), (2, "Choisissez Vrai ou Faux."),
+])
+def test_each_unanswered_question_is_named_with_its_own_message(client, app, learner, position, message):
+    data = _answers(app, right=True)
+    data.pop(sorted(data, key=lambda name: int(name[1:]))[position])
+    response = client.post("/quiz/bases", data={"token": _token(client), **data})
+    assert response.status_code == 400 and response.text.count(message) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count(QuizAttempt.id))) == 0
+
+
+def test_the_review_gives_the_true_false_feedback_of_the_answer_chosen_and_of_the_right_one(client, app, learner):
+    wrong = client.get(_submit(client, app, right=False).headers["Location"]).text
+    assert "Non : il est faux." in wrong and "Oui : il est faux." in wrong
+    right = client.get(_submit(client, app, right=True).headers["Location"]).text
+    assert "Oui : il est faux." in right and "Non : il est faux." not in right
