@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.consent.services import is_contactable
+from app.outbox.services import SEND_LIMIT
 from app.outbox.services import send_pending
 from app.outbox.transports import configured_transport
 
@@ -17,7 +18,7 @@ def outbox_cli() -> None:
 
 
 @outbox_cli.command("send")
-@click.option("--limit", default=500, show_default=True, help="At most this many messages in one run.")
+@click.option("--limit", default=SEND_LIMIT, show_default=True, help="At most this many messages in one run.")
 @with_appcontext
 def send_command(limit: int) -> None:
     """Send queued messages; one that fails stays queued for the next run, one that may have arrived waits for the retry delay."""

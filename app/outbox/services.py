@@ -77,17 +77,21 @@ def queue_messages(messages: list[dict]) -> int:
     """
     if not messages:
         return 0
-    refused = [m.get("dedupe_key") for m in messages if any(has_control_character(m.get(key) or "") for key in HEADER_FIELDS)]
+    refused = [m.get("dedupe_key") for m in messages if any(m.get(key) and has_control_character(m[key]) for key in HEADER_FIELDS)]
     if refused:
         raise MessageRefused(_("Objet ou adresse sur plusieurs lignes : aucun message mis en file (%(keys)s).", keys=", ".join(map(str, refused[:5]))))
-    now = now_utc()
-    rows = [{**{key: m.get(key) for key in MESSAGE_FIELDS}, "status": MessageStatus.QUEUED.value, "created_dt": now, "attempts": 0} for m in messages]
+    # Status, attempts and creation time come from the columns' defaults.
+    rows = [{key: m.get(key) for key in MESSAGE_FIELDS} for m in messages]
     table = OutboxMessage.__table__
     insert = _INSERTS[db.session.get_bind().dialect.name]
     # One statement for every row (compiled once, sent as multi-row inserts); RETURNING says
     # which rows were new, since rowcount is not portable for an upsert.
-    statement = insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+    statement = insert(table).on_conflict_do_nothing(index_elements=[table.c.dedupe_key]).returning(table.c.id)
     return len(db.session.execute(statement, rows).all())
+
+
+#: At most this many messages in one run of the sender (``flask outbox send --limit``).
+SEND_LIMIT = 500
 
 
 @dataclass
@@ -149,7 +153,7 @@ def _take(message_id: int, may_reach: Callable[[int], bool]) -> _Claim | None:
     if attempt is None:
         db.session.rollback()
         return None
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    message = db.session.get(OutboxMessage, message_id)  # the commits before expired any copy in the session
     db.session.expunge(message)  # keeps its loaded values: sending reads nothing from the database
     if message.recipient_id is not None and not may_reach(message.recipient_id):
         _record(message_id, attempt, MessageStatus.CANCELLED, "consentement retiré avant l'envoi")
@@ -158,7 +162,7 @@ def _take(message_id: int, may_reach: Callable[[int], bool]) -> _Claim | None:
     return _Claim(message, attempt)
 
 
-def send_pending(transport: Transport, may_reach: Callable[[int], bool], limit: int = 500) -> SendReport:
+def send_pending(transport: Transport, may_reach: Callable[[int], bool], limit: int = SEND_LIMIT) -> SendReport:
     """Send due messages in order, each in its own claim and outcome transactions.
 
     :param may_reach: tells whether a learner still agrees to be contacted; checked at the last

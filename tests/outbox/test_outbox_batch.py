@@ -75,8 +75,14 @@ def test_queueing_counts_only_the_messages_not_queued_yet(app, now):
 def test_a_header_on_several_lines_queues_nothing_of_the_batch(app, now, field, value):
     with app.app_context(), pytest.raises(MessageRefused) as refused:
         queue_messages([_message(0), _message(1, **{field: value})])
-    assert "batch:1" in str(refused.value) and "batch:0" not in str(refused.value)
+    assert str(refused.value) == "Objet ou adresse sur plusieurs lignes : aucun message mis en file (batch:1)."
     assert _rows(app) == []
+
+
+def test_a_refusal_names_the_first_five_messages_refused():
+    with pytest.raises(MessageRefused) as refused:
+        queue_messages([_message(i, subject="a\nb") for i in range(7)] + [_message(9, to_address=None)])
+    assert str(refused.value).endswith("(batch:0, batch:1, batch:2, batch:3, batch:4).")
 
 
 def test_a_body_keeps_its_line_breaks():
@@ -199,3 +205,76 @@ def test_a_message_another_sender_took_is_left_to_it_and_the_run_goes_on(app, no
     assert taken and (report.sent, report.failed, report.cancelled) == (1, 0, 0)
     assert [(r.status, r.attempts) for r in _rows(app)] == [("sending", 1), ("sent", 1)]
     assert [recipients for recipients, _ in smtp_server.messages] == [["learner1@example.org"]]
+
+
+def _warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "app.outbox.services" and r.levelname == "WARNING"]
+
+
+def test_every_failure_and_cancellation_is_counted_and_each_failure_logged(app, now, smtp_server, caplog):
+    _queued(app, [_message(i, recipient_id=None) for i in range(4)])
+    smtp_server.refused = {"learner0@example.org", "learner2@example.org"}
+    report = _send(app)
+    assert (report.sent, report.failed) == (2, 2)
+    ids = [r.id for r in _rows(app)]
+    warnings = _warnings(caplog)
+    assert [w.split(":", 1)[0] for w in warnings] == [f"outbox message {ids[0]} not sent", f"outbox message {ids[2]} not sent"]
+    assert all("SMTPRecipientsRefused" in w or "learner" in w for w in warnings)
+
+
+def test_two_withdrawn_consents_cancel_two_messages(app, now, smtp_server, create_user):
+    first, second = create_user(email="un@example.org"), create_user(email="deux@example.org")
+    _queued(app, [_message(0, recipient_id=first.id), _message(1, recipient_id=second.id)])
+    assert _send(app, lambda user_id: False) == SendReport(cancelled=2)
+
+
+def test_every_uncertain_delivery_is_counted_and_logged(app, now, smtp_server, caplog):
+    _queued(app, [_message(0), _message(1)])
+    app.config["MAIL_TIMEOUT"] = 0.5
+    smtp_server.delay = 1.0  # keeps each message, answers after the client gave up
+    report = _send(app)
+    assert (report.uncertain, report.sent, report.failed) == (2, 0, 0)
+    ids = [r.id for r in _rows(app)]
+    warnings = _warnings(caplog)
+    assert [w.split(":", 1)[0] for w in warnings] == [f"outbox message {i} may have been sent, not retried before the delay" for i in ids]
+    assert all("timed out" in w for w in warnings)
+
+
+def test_recording_an_outcome_touches_only_that_message(app, now, smtp_server):
+    _queued(app, [_message(0), _message(1)])
+    with app.app_context():  # the first is being sent by a sender still within its attempt
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.dedupe_key == "batch:0").values(status="sending", attempts=1, claimed_dt=NOW))
+        db.session.commit()
+    assert _send(app).sent == 1
+    assert [(r.status, r.attempts, r.sent_dt) for r in _rows(app)][0] == ("sending", 1, None)
+
+
+def test_an_outcome_is_not_recorded_over_an_attempt_that_took_the_message_over(app, now, smtp_server, caplog):
+    import threading
+
+    _queued(app, [_message(0)])
+    smtp_server.gate = threading.Event()
+    reports = []
+    sender = threading.Thread(target=lambda: reports.append(_send(app)))
+    sender.start()
+    try:
+        assert smtp_server.received.wait(timeout=10), "the sender never reached the server"
+        with app.app_context():  # after the retry delay another sender took it: attempt 2
+            db.session.execute(update(OutboxMessage).values(attempts=2, claimed_dt=NOW))
+            db.session.commit()
+    finally:
+        smtp_server.gate.set()
+        sender.join(timeout=30)
+    assert reports[0].sent == 1
+    (row,) = _rows(app)
+    assert (row.status, row.attempts, row.sent_dt) == ("sending", 2, None)  # attempt 2 records its own outcome
+    assert _warnings(caplog) == [f"outbox message {row.id} sent after its attempt was taken over"]
+
+
+def test_the_oldest_due_message_goes_first_whatever_its_status(app, now, smtp_server):
+    _queued(app, [_message(0), _message(1)])
+    with app.app_context():
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.dedupe_key == "batch:0").values(status="uncertain", attempts=1, claimed_dt=NOW - timedelta(days=2)))
+        db.session.commit()
+    assert _send(app, limit=1).sent == 1
+    assert [(r.dedupe_key, r.status) for r in _rows(app)] == [("batch:0", "sent"), ("batch:1", "queued")]
