@@ -101,6 +101,8 @@ class Config:
     #: Largest request body accepted (uploads), in bytes.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a learner may keep a quiz open for a long time
 
+    #: How passwords are hashed (Werkzeug's method string); the tests use a fast one.
+    PASSWORD_HASH_METHOD = "scrypt"
     #: Failed sign-ins allowed per client address, and per account (``limits`` syntax); counted
     #: in the database, so across every worker and instance (see ``app/auth/throttle.py``).
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"

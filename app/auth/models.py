@@ -150,8 +150,8 @@ class User(RoleHolder, UserMixin, db.Model):
         """Return the identifier Flask-Login keeps in the session (see :func:`session_token`)."""
         return session_token(self.id, self.session_version or 0)
 
-    def set_password(self, password: str, method: str = "scrypt") -> None:
-        """Store a salted hash of ``password``."""
+    def set_password(self, password: str, method: str) -> None:
+        """Store a salted hash of ``password`` made with ``method`` (``PASSWORD_HASH_METHOD``)."""
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:

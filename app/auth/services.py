@@ -59,7 +59,7 @@ def create_user(email: str, display_name: str, password: str, roles: Role = Role
 
 
 def _hash_method() -> str:
-    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return current_app.config["PASSWORD_HASH_METHOD"]
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -133,7 +133,6 @@ def change_password(user_id: int, current_password: str, new_password: str) -> U
         update(User)
         .where(User.id == user_id, User.password_hash == checked_hash)
         .values(password_hash=generate_password_hash(new_password, method=_hash_method()), session_version=User.session_version + 1)
-        .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:
         raise AccountError(_("Le mot de passe vient d'être changé ailleurs : recommencez."))

@@ -39,7 +39,7 @@ def begin_attempt(address: str, email: str) -> int | None:
         ``None`` when a limit is reached (nothing stays recorded then).
     """
     config = current_app.config
-    if not config.get("RATELIMIT_ENABLED", True):
+    if not config["RATELIMIT_ENABLED"]:
         return 0
     per_address = _windows(config["LOGIN_RATE_LIMIT"])
     per_account = _windows(config["LOGIN_ACCOUNT_RATE_LIMIT"])

@@ -164,3 +164,61 @@ def test_role_names_parse_and_list_in_a_stable_order(app):
     assert (Role.ADMIN | Role.LEARNER).names == ["learner", "admin"]
     with app.test_request_context():
         assert (Role.AUTHOR | Role.TUTOR).labels == ["tuteur", "auteur"]
+
+
+def test_refusals_say_exactly_what_went_wrong(ctx):
+    user = _account()
+    with pytest.raises(AccountError) as taken:
+        create_user("ana.lima@example.org", "Autre", NEW_PASSWORD)
+    assert str(taken.value) == "Un compte existe déjà pour ana.lima@example.org."
+    with pytest.raises(WrongPasswordError) as wrong:
+        change_password(user.id, "not the password", NEW_PASSWORD)
+    assert str(wrong.value) == "Le mot de passe actuel est incorrect."
+
+
+def test_creating_an_account_and_changing_its_password_are_logged(ctx, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="app"):
+        user = _account(roles=Role.LEARNER | Role.TUTOR)
+        change_password(user.id, PASSWORD, NEW_PASSWORD)
+    logged = [r.getMessage() for r in caplog.records if r.name == "app"]
+    assert logged == [
+        "account ana.lima@example.org created with roles ['learner', 'tutor']",
+        f"account {user.id} changed its password; its sessions are revoked",
+    ]
+
+
+def test_a_new_password_is_hashed_with_the_configured_method(app, ctx):
+    user = _account()
+    changed = change_password(user.id, PASSWORD, NEW_PASSWORD)
+    assert changed.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
+    assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
+
+
+def test_the_platform_hashes_with_scrypt_unless_told_otherwise():
+    from app.config import Config
+
+    assert Config.PASSWORD_HASH_METHOD == "scrypt"  # memory-hard; only the tests trade it for speed
+
+
+def test_a_password_change_touches_only_that_account(ctx):
+    user, other = _account(), _account("autre@example.org")
+    other.password_hash = user.password_hash  # even were two hashes alike
+    db.session.commit()
+    change_password(user.id, PASSWORD, NEW_PASSWORD)
+    db.session.commit()
+    other = db.session.get(User, other.id)
+    assert other.check_password(PASSWORD) and other.session_version == 0
+
+
+@pytest.mark.parametrize(("stored", "user_id"), [("12.3", 12), ("junk", None), (None, None)])
+def test_the_session_names_its_account_without_loading_it(app, stored, user_id):
+    from flask import session
+
+    from app.auth.services import session_user_id
+
+    with app.test_request_context():
+        if stored is not None:
+            session["_user_id"] = stored
+        assert session_user_id() == user_id
