@@ -166,15 +166,15 @@ def recount_learner_progress() -> None:
     readings = (
         select(func.count())
         .select_from(ReadingProgress)
-        .join(Reading, Reading.id == ReadingProgress.reading_id)
-        .join(Module, Module.id == Reading.module_id)
+        .join(Reading)  # on the foreign keys: progress -> reading -> module
+        .join(Module)
         .where(ReadingProgress.user_id == LearnerProgress.user_id, ReadingProgress.completed_dt.is_not(None), Reading.is_archived.is_(False), Module.is_archived.is_(False))
         .scalar_subquery()
     )
     quizzes = (
         select(func.count())
         .select_from(QuizProgress)
-        .join(Quiz, Quiz.id == QuizProgress.quiz_id)
+        .join(Quiz)
         .where(QuizProgress.user_id == LearnerProgress.user_id, QuizProgress.is_passed.is_(True), Quiz.is_archived.is_(False))
         .scalar_subquery()
     )

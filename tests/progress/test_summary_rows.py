@@ -200,3 +200,59 @@ def test_the_recount_leaves_out_archived_readings_quizzes_and_modules_and_counts
         db.session.commit()
     _archive(app, Module, slug="bases")
     assert (_summary(app, learner).readings_completed, _summary(app, learner).quizzes_passed) == (0, 1)
+
+
+def test_the_events_of_one_action_share_its_time_with_the_summary_row(app, two, clock):
+    learner, _ = two
+    start = clock.now
+
+    def ticking():  # every reading of the clock a second later
+        clock.now += timedelta(seconds=1)
+        return clock.now
+
+    app.config["CLOCK"] = ticking
+    act(app, learner, "pass")
+    events = _events(app, learner)
+    assert len(events) == 4 and len({e.created_dt for e in events}) == 1
+    assert events[0].created_dt.replace(tzinfo=None) == _summary(app, learner).last_activity_dt.replace(tzinfo=None)
+    assert events[0].created_dt.replace(tzinfo=None) > start.replace(tzinfo=None)
+
+
+def test_an_action_that_completes_nothing_only_moves_the_dates(app, two, clock):
+    from app.progress.services import touch_learner
+
+    learner, _ = two
+    with app.app_context():
+        touch_learner(learner.id, clock.now)
+        touch_learner(learner.id, clock.now + timedelta(days=1))
+        db.session.commit()
+    summary = _summary(app, learner)
+    assert (summary.readings_completed, summary.quizzes_passed) == (0, 0)
+    assert summary.last_activity_dt.replace(tzinfo=None) == (clock.now + timedelta(days=1)).replace(tzinfo=None)
+
+
+def test_completing_an_unopened_reading_counts_one_view(app, two):
+    learner, _ = two
+    act(app, learner, "read", "premiere")
+    row = _reading_row(app, learner, "premiere")
+    assert row.view_count == 1 and row.first_viewed_dt == row.last_viewed_dt == row.completed_dt
+
+
+def test_a_row_without_a_last_view_counts_the_next_view(app, two):
+    learner, _ = two
+    act(app, learner, "read", "premiere")
+    with app.app_context():  # a row from before views were dated
+        db.session.execute(update(ReadingProgress).values(last_viewed_dt=None))
+        db.session.commit()
+    act(app, learner, "view", "premiere")
+    row = _reading_row(app, learner, "premiere")
+    assert row.view_count == 2 and row.last_viewed_dt is not None
+
+
+def test_a_verdict_without_a_comment_stores_none(app, two):
+    learner, _ = two
+    with app.app_context():
+        user = db.session.get(User, learner.id)
+        give_feedback(user, db.session.scalar(select(Reading).where(Reading.slug == "premiere")), FeedbackRating.CLEAR, None)
+        db.session.commit()
+        assert db.session.scalar(select(ReadingFeedback.comment)) is None
