@@ -169,7 +169,6 @@ def submit_attempt(user: UserRef, quiz: Quiz, responses: dict[int, list[str]], t
         score=float(earned / len(questions)) if questions else 0.0,
         # Exact: a float score can fall a hair under a mark it reaches (7 of 10 against 70 %).
         is_passed=earned * 100 >= quiz.pass_mark * len(questions),
-        submitted_dt=now_utc(),
     )
     try:
         with db.session.begin_nested():
