@@ -179,6 +179,26 @@ def package_dir(tmp_path):
 
 
 @pytest.fixture
+def two_modules(package_dir):
+    """The test package with a second module, « autre », whose quiz has the same question ids."""
+    other = package_dir / "course" / "02-autre"
+    shutil.copytree(package_dir / "course" / "01-bases", other)
+    _replace_in(other / "module.toml", 'slug = "bases"', 'slug = "autre"')
+    for name, slug in (("01-premiere.md", "premiere"), ("02-seconde.md", "seconde")):
+        _replace_in(other / name, f'slug = "{slug}"', f'slug = "autre-{slug}"')
+    quiz = (package_dir / "quizzes" / "bases.toml").read_text(encoding="utf-8").replace('module = "bases"', 'module = "autre"')
+    quiz = quiz.replace('reading = "premiere"', 'reading = "autre-premiere"').replace('reading = "seconde"', 'reading = "autre-seconde"')
+    (package_dir / "quizzes" / "autre.toml").write_text(quiz, encoding="utf-8")
+    return package_dir
+
+
+def _replace_in(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
 def package_app(make_app, package_dir):
     """An app whose COURSE_DIR and QUIZZES_DIR point at the editable copy."""
     return make_app(COURSE_DIR=package_dir / "course", QUIZZES_DIR=package_dir / "quizzes")

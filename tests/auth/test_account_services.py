@@ -128,8 +128,9 @@ def test_a_password_changed_between_the_check_and_the_write_is_refused(ctx, monk
         return real(password)
 
     monkeypatch.setattr(services, "password_problem", meanwhile)
-    with pytest.raises(AccountError, match="Le mot de passe vient d'être changé ailleurs"):
+    with pytest.raises(AccountError) as refused:
         change_password(user.id, PASSWORD, NEW_PASSWORD)
+    assert str(refused.value) == "Le mot de passe vient d'être changé ailleurs : recommencez."
 
 
 def test_an_anonymised_account_cannot_change_its_password(ctx):

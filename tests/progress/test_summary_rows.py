@@ -256,3 +256,44 @@ def test_a_verdict_without_a_comment_stores_none(app, two):
         give_feedback(user, db.session.scalar(select(Reading).where(Reading.slug == "premiere")), FeedbackRating.CLEAR, None)
         db.session.commit()
         assert db.session.scalar(select(ReadingFeedback.comment)) is None
+
+
+def test_a_first_attempt_that_passes_counts_no_failure(app, two):
+    learner, _ = two
+    act(app, learner, "pass")
+    row = _quiz_row(app, learner)
+    assert (row.attempt_count, row.failures_count, row.is_passed) == (1, 0, True)
+
+
+def _submit(app, user_ref, module: str, right: bool) -> None:
+    from sqlalchemy.orm import selectinload
+
+    from app.quizzes.question_types import QUESTION_TYPES
+    from app.quizzes.services import new_attempt_token
+    from app.quizzes.services import submit_attempt
+
+    with app.app_context():
+        quiz = db.session.scalar(select(Quiz).options(selectinload(Quiz.questions)).join(Quiz.module).where(Module.slug == module))
+        responses = {}
+        for q in quiz.questions:
+            keys = [c.key for c in QUESTION_TYPES[q.type].choices(q.data) if c.is_correct == right]
+            responses[q.id] = keys if q.type == "multiple_choice" else keys[:1]
+        submit_attempt(db.session.get(User, user_ref.id), quiz, responses, new_attempt_token())
+        db.session.commit()
+
+
+def test_a_pass_marks_only_that_learners_row_of_that_quiz(package_app, two_modules, create_user):
+    from app.package.services import import_package
+
+    with package_app.app_context():
+        import_package(two_modules / "course", two_modules / "quizzes")
+        db.session.commit()
+    learner, other = create_user(email="a@example.test"), create_user(email="b@example.test")
+    for user, module in ((learner, "bases"), (learner, "autre"), (other, "bases")):
+        _submit(package_app, user, module, right=False)
+    _submit(package_app, learner, "bases", right=True)
+    with package_app.app_context():
+        passed = db.session.execute(select(QuizProgress.user_id, Module.slug, QuizProgress.is_passed)
+                                    .join(Quiz, Quiz.id == QuizProgress.quiz_id).join(Module, Module.id == Quiz.module_id)).all()
+    assert sorted(passed) == sorted([(learner.id, "bases", True), (learner.id, "autre", False), (other.id, "bases", False)])
+    assert _summary(package_app, learner).quizzes_passed == 1

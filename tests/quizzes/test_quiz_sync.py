@@ -1,8 +1,5 @@
 """Quiz files into the database: what an import or a publication keeps, archives, brings back and credits."""
 
-import shutil
-
-import pytest
 from sqlalchemy import select
 
 from app.catalogue.revisions import ContentKind
@@ -20,20 +17,6 @@ from app.quizzes.services import sync_quizzes
 from tests.helpers import act
 
 QUIZ = "quizzes/bases.toml"
-
-
-@pytest.fixture
-def two_modules(package_dir):
-    """The test package with a second module, « autre », whose quiz has the same question ids."""
-    other = package_dir / "course" / "02-autre"
-    shutil.copytree(package_dir / "course" / "01-bases", other)
-    _replace(other / "module.toml", 'slug = "bases"', 'slug = "autre"')
-    for name, slug in (("01-premiere.md", "premiere"), ("02-seconde.md", "seconde")):
-        _replace(other / name, f'slug = "{slug}"', f'slug = "autre-{slug}"')
-    quiz = (package_dir / QUIZ).read_text(encoding="utf-8").replace('module = "bases"', 'module = "autre"')
-    quiz = quiz.replace('reading = "premiere"', 'reading = "autre-premiere"').replace('reading = "seconde"', 'reading = "autre-seconde"')
-    (package_dir / "quizzes" / "autre.toml").write_text(quiz, encoding="utf-8")
-    return package_dir
 
 
 def _replace(path, old, new):
