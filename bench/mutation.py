@@ -1,6 +1,6 @@
 """Mutation testing of the core modules with mutmut: a score per module, equivalent mutants excluded.
 
-    python -m bench.mutation [MODULE ...] [--jobs N]
+    python -m bench.mutation [MODULE ...] [--jobs N] [--rescore]
 
 Each module of ``bench/mutation.toml`` is mutated in its own scratch copy of the repository
 (under ``bench/out/mutation/``) and run against its own test folders only, so a mutant counts as
@@ -120,7 +120,7 @@ def set_aside(module: str, mutants: list[Mutant], equivalents: list[Equivalent])
 
 def _prepare(module: str, tests: list[str]) -> Path:
     """A fresh copy of the repository whose setup.cfg tells mutmut what to mutate and which tests to run."""
-    work = SCRATCH / module.replace("/", "_").removesuffix(".py") / "main"
+    work = _workdir(module)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     for name in ["app", "tests", *ALSO_COPY]:
@@ -144,6 +144,10 @@ def _mutmut(work: Path, *args: str) -> str:
     return subprocess.run(command, cwd=work, capture_output=True, text=True, check=True).stdout
 
 
+def _workdir(module: str) -> Path:
+    return SCRATCH / module.replace("/", "_").removesuffix(".py") / "main"
+
+
 def run_module(module: str, tests: list[str], jobs: int) -> list[Mutant]:
     work = _prepare(module, tests)
     log = work.parent / "run.log"
@@ -152,6 +156,11 @@ def run_module(module: str, tests: list[str], jobs: int) -> list[Mutant]:
                               cwd=work, stdout=out, stderr=subprocess.STDOUT, check=False)
     if done.returncode:
         raise SystemExit(f"mutmut failed on {module} (exit {done.returncode}); see {log}")
+    return read_results(work)
+
+
+def read_results(work: Path) -> list[Mutant]:
+    """The mutants of the last run in ``work``, with the change of each one not caught."""
     mutants = []
     for line in _mutmut(work, "results", "--all", "true").splitlines():
         name, _, status = line.strip().rpartition(": ")
@@ -179,6 +188,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="modules of bench/mutation.toml (all by default)")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once")
+    parser.add_argument("--rescore", action="store_true",
+                        help="score the last run of each module again (after editing the equivalents), without running mutmut")
     args = parser.parse_args()
     configured = load_modules()
     unknown = [m for m in args.modules if m not in configured]
@@ -187,8 +198,12 @@ def main() -> None:
     equivalents = load_equivalents()
     scores = []
     for module in args.modules or configured:
-        print(f"mutating {module} against {' '.join(configured[module])} ...", flush=True)
-        scores.append(set_aside(module, run_module(module, configured[module], args.jobs), equivalents))
+        if args.rescore:
+            mutants = read_results(_workdir(module))
+        else:
+            print(f"mutating {module} against {' '.join(configured[module])} ...", flush=True)
+            mutants = run_module(module, configured[module], args.jobs)
+        scores.append(set_aside(module, mutants, equivalents))
     sys.exit(0 if report(scores) else 1)
 
 

@@ -128,3 +128,45 @@ def test_a_question_removed_then_put_back_unchanged_comes_back_as_it_was(package
     (package_dir / QUIZ).write_text(changed, encoding="utf-8")
     _import(package_app, package_dir)
     assert _live(package_app, "bases")["vrai-faux"] not in before.values()  # different text: a new row
+
+
+def test_a_first_import_reports_each_quiz_created(package_app, two_modules):
+    with package_app.app_context():
+        report = import_package(two_modules / "course", two_modules / "quizzes")
+        db.session.rollback()
+    assert sorted(item for item in report.created if item.startswith("quiz")) == ["quiz autre", "quiz bases"]
+
+
+def _answered_import(app, package_dir, create_user, email):
+    _import(app, package_dir)
+    act(app, create_user(email=email), "pass")
+
+
+def test_going_back_to_an_earlier_text_brings_back_its_row_and_removing_it_then_archives_it(package_app, package_dir, create_user):
+    text = (package_dir / QUIZ).read_text(encoding="utf-8")
+    _answered_import(package_app, package_dir, create_user, "un@example.org")
+    first = _live(package_app, "bases")["choix-unique"]
+    (package_dir / QUIZ).write_text(text.replace("Quelle option est juste ?", "Quelle option est la bonne ?"), encoding="utf-8")
+    _answered_import(package_app, package_dir, create_user, "deux@example.org")
+    second = _live(package_app, "bases")["choix-unique"]
+    (package_dir / QUIZ).write_text(text, encoding="utf-8")
+    _import(package_app, package_dir)
+    assert _live(package_app, "bases")["choix-unique"] == first != second
+    cut = text.index('[[questions]]\nid = "choix-multiple"')
+    (package_dir / QUIZ).write_text(text[:text.index("[[questions]]")] + text[cut:], encoding="utf-8")  # choix-unique gone
+    _import(package_app, package_dir)
+    assert "choix-unique" not in _live(package_app, "bases")
+
+
+def test_a_question_archived_in_another_quiz_never_comes_back_into_this_one(package_app, two_modules):
+    other = two_modules / "quizzes" / "autre.toml"
+    shared = (two_modules / QUIZ).read_text(encoding="utf-8")
+    cut = shared.index('[[questions]]\nid = "vrai-faux"')
+    (two_modules / QUIZ).write_text(shared[:cut], encoding="utf-8")
+    other.write_text(shared.replace('module = "bases"', 'module = "autre"'), encoding="utf-8")  # same questions, same readings
+    _import(package_app, two_modules)
+    other.write_text(shared[:cut].replace('module = "bases"', 'module = "autre"'), encoding="utf-8")
+    _import(package_app, two_modules)  # autre's vrai-faux archived
+    (two_modules / QUIZ).write_text(shared, encoding="utf-8")
+    _import(package_app, two_modules)  # the same question, new in bases
+    assert "vrai-faux" in _live(package_app, "bases") and "vrai-faux" not in _live(package_app, "autre")
