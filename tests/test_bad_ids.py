@@ -11,6 +11,7 @@ from app.cohorts.models import Cohort
 from app.cohorts.services import assign_tutor
 from app.extensions import db
 from tests.conftest import app_config
+from tests.test_access import PLACEHOLDERS
 from tests.test_access import URL_VALUES
 
 #: The first value a 32-bit id column refuses, and one beyond 64 bits (SQLite refuses it too).
@@ -36,7 +37,7 @@ INT_ROUTES = _int_routes()
 def _url(app, endpoint: str, ints: tuple[str, ...], value: int, which: str) -> str:
     """The route's URL with ``value`` in the integer argument ``which`` and valid values elsewhere."""
     rule = app.url_map._rules_by_endpoint[endpoint][0]
-    values = {name: URL_VALUES[name] for name in rule.arguments}
+    values = {name: {**URL_VALUES, **PLACEHOLDERS}[name] for name in rule.arguments}
     values[which] = value
     with app.test_request_context():
         return url_for(endpoint, **values)
