@@ -62,16 +62,26 @@ def logout():
 @bp.route("/mot-de-passe", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change one's password: every other session ends, this browser gets a new one."""
+    """Change one's password: every other session ends, this browser gets a new one.
+
+    A wrong current password counts as a failed sign-in (per address and per account), so that a
+    session left open cannot be used to guess the password faster than the sign-in page allows.
+    """
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        attempt = begin_attempt(request.remote_addr or "unknown", current_user.email)
+        if attempt is None:
+            abort(429)
         try:
             user = change_account_password(current_user.id, form.current_password.data, form.new_password.data)
         except WrongPasswordError as exc:
             form.current_password.errors.append(str(exc))
         except AccountError as exc:
+            forget_attempt(attempt)  # the current password was right: not a failure
+            db.session.commit()
             form.new_password.errors.append(str(exc))
         else:
+            forget_attempt(attempt)
             start_session(user)
             db.session.commit()
             flash(_("Votre mot de passe est changé ; vos autres sessions sont fermées."), "success")

@@ -151,3 +151,38 @@ def test_without_the_limit_nothing_is_recorded(make_app):
     with app.app_context():
         forget_attempt(0)
         assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+
+
+def _change(client, current, new="une phrase de passe toute neuve", address="192.0.2.1"):
+    data = {"current_password": current, "new_password": new, "confirm_password": new}
+    return client.post("/mot-de-passe", data=data, environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def _signed_in(make_app, create_user, **config):
+    user = create_user()
+    client = make_app(**config).test_client()
+    assert attempt(client, user.email, PASSWORD) == 302
+    return user, client
+
+
+def _stored_password_is(make_app, user_id, password) -> bool:
+    from app.auth.models import User
+
+    with make_app().app_context():
+        return db.session.get(User, user_id).check_password(password)
+
+
+def test_wrong_current_passwords_count_as_failed_sign_ins(make_app, create_user):
+    user, client = _signed_in(make_app, create_user, **LIMITED)
+    assert [_change(client, "pas-le-bon-mot-de-passe") for _ in range(3)] == [400, 400, 400]
+    assert _change(client, PASSWORD) == 429  # the right one waits too: the limit is reached
+    assert _stored_password_is(make_app, user.id, PASSWORD)
+
+
+def test_a_right_current_password_is_never_counted(make_app, create_user):
+    user, client = _signed_in(make_app, create_user, **LIMITED)
+    assert [_change(client, PASSWORD, "court") for _ in range(4)] == [400] * 4  # only the new one refused
+    assert _change(client, PASSWORD) == 303
+    assert _stored_password_is(make_app, user.id, "une phrase de passe toute neuve")
+    with make_app().app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
