@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.alerts.models import Alert
 from app.auth.models import User
+from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.extensions import db
 from app.progress.services import complete_reading
@@ -19,7 +20,10 @@ from app.quizzes.services import submit_attempt
 
 
 def act(app, user_ref, action: str, *args) -> None:
-    """Have a learner act through the services: ``view`` or ``read`` a reading, ``fail`` or ``pass`` the quiz."""
+    """Have a learner act through the services: ``view`` or ``read`` a reading, ``fail`` or ``pass`` a quiz.
+
+    The quiz is the first one, or that of the module whose slug follows the action.
+    """
     with app.app_context():
         user = db.session.get(User, user_ref.id)
         if action in ("view", "read"):
@@ -29,7 +33,10 @@ def act(app, user_ref, action: str, *args) -> None:
             else:
                 complete_reading(user, reading)
         else:
-            quiz = db.session.scalar(select(Quiz).options(selectinload(Quiz.questions)))
+            query = select(Quiz).options(selectinload(Quiz.questions))
+            if args:
+                query = query.join(Quiz.module).where(Module.slug == args[0])
+            quiz = db.session.scalar(query)
             responses = {q.id: _keys(q, right=action == "pass") for q in quiz.questions}
             submit_attempt(user, quiz, responses, new_attempt_token())
         db.session.commit()

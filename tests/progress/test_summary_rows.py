@@ -265,23 +265,6 @@ def test_a_first_attempt_that_passes_counts_no_failure(app, two):
     assert (row.attempt_count, row.failures_count, row.is_passed) == (1, 0, True)
 
 
-def _submit(app, user_ref, module: str, right: bool) -> None:
-    from sqlalchemy.orm import selectinload
-
-    from app.quizzes.question_types import QUESTION_TYPES
-    from app.quizzes.services import new_attempt_token
-    from app.quizzes.services import submit_attempt
-
-    with app.app_context():
-        quiz = db.session.scalar(select(Quiz).options(selectinload(Quiz.questions)).join(Quiz.module).where(Module.slug == module))
-        responses = {}
-        for q in quiz.questions:
-            keys = [c.key for c in QUESTION_TYPES[q.type].choices(q.data) if c.is_correct == right]
-            responses[q.id] = keys if q.type == "multiple_choice" else keys[:1]
-        submit_attempt(db.session.get(User, user_ref.id), quiz, responses, new_attempt_token())
-        db.session.commit()
-
-
 def test_a_pass_marks_only_that_learners_row_of_that_quiz(package_app, two_modules, create_user):
     from app.package.services import import_package
 
@@ -290,8 +273,8 @@ def test_a_pass_marks_only_that_learners_row_of_that_quiz(package_app, two_modul
         db.session.commit()
     learner, other = create_user(email="a@example.test"), create_user(email="b@example.test")
     for user, module in ((learner, "bases"), (learner, "autre"), (other, "bases")):
-        _submit(package_app, user, module, right=False)
-    _submit(package_app, learner, "bases", right=True)
+        act(package_app, user, "fail", module)
+    act(package_app, learner, "pass", "bases")
     with package_app.app_context():
         passed = db.session.execute(select(QuizProgress.user_id, Module.slug, QuizProgress.is_passed)
                                     .join(Quiz, Quiz.id == QuizProgress.quiz_id).join(Module, Module.id == Quiz.module_id)).all()
