@@ -63,6 +63,8 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_USERNAME": ("MAIL_USERNAME", str),
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
+    "INVITATION_VALID_DAYS": ("INVITATION_VALID_DAYS", int),
+    "PASSWORD_RESET_VALID_MINUTES": ("PASSWORD_RESET_VALID_MINUTES", int),
 }
 
 
@@ -108,6 +110,10 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     LOGIN_ACCOUNT_RATE_LIMIT = "10 per minute;30 per hour"
     RATELIMIT_ENABLED = True
+    #: Days an invitation link works (a new one can be sent from the account list).
+    INVITATION_VALID_DAYS = 7
+    #: Minutes a « mot de passe oublié » link works (at most an hour is advised).
+    PASSWORD_RESET_VALID_MINUTES = 60
     #: How many reverse proxies in front set ``X-Forwarded-For``/``-Proto``/``-Host`` (0: none,
     #: the client is the connection's peer). Never more than there are: a client could forge them.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

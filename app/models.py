@@ -1,5 +1,6 @@
 """Import every domain's models so that the metadata (and Alembic) sees all tables."""
 
+from app.accounts.models import AccountToken  # noqa: F401
 from app.alerts.models import Alert  # noqa: F401
 from app.auth.models import LoginAttempt  # noqa: F401
 from app.auth.models import User  # noqa: F401

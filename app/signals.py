@@ -35,3 +35,11 @@ learner_acted = _signals.signal(
     (the :class:`~app.progress.models.Verb` values of the actions).
     """,
 )
+
+enrolment_ended = _signals.signal(
+    "enrolment-ended",
+    doc="""A learner left a cohort (un-enrolled, or moved to another one); their work stays theirs.
+
+    *sender*: the cohort's id; kwargs: ``user_id``.
+    """,
+)

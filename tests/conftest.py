@@ -26,6 +26,7 @@ from app.config import normalise_database_url
 from app.consent.services import set_contact_consent
 from app.extensions import db
 from app.package.services import import_package
+from tests.smtp import smtp_server_for
 
 DATA_DIR = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -164,6 +165,13 @@ def learner(create_user, login, course):
     user = create_user()
     assert login(user).status_code == 302
     return user
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on localhost (aiosmtpd) the app sends to; yields its inbox."""
+    with smtp_server_for(app) as inbox:
+        yield inbox
 
 
 def csrf_token_from(html: str) -> str:

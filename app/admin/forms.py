@@ -9,6 +9,7 @@ from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import EmailField
 from wtforms import IntegerField
+from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import DataRequired
@@ -62,14 +63,8 @@ class CloseCohortForm(FlaskForm):
     submit = SubmitField(_l("Clore la cohorte"))
 
 
-class EnrolmentFileForm(FlaskForm):
-    """A CSV file of learners' emails, one per line."""
-
-    file = FileField(
-        _l("Fichier CSV (une adresse e-mail par ligne)"),
-        validators=[FileRequired(_l("Choisissez un fichier.")), FileAllowed(["csv", "txt"], _l("Le fichier doit être un .csv ou un .txt."))],
-    )
-    submit = SubmitField(_l("Inscrire les apprenants du fichier"))
+class CsvFileForm(FlaskForm):
+    """A form whose ``file`` is a CSV file, read as UTF-8 (with or without BOM)."""
 
     def read_text(self) -> str | None:
         """Return the file's text, or ``None`` (with an error on the field) if it is not UTF-8."""
@@ -80,6 +75,16 @@ class EnrolmentFileForm(FlaskForm):
             return None
 
 
+class EnrolmentFileForm(CsvFileForm):
+    """A CSV file of learners' emails, one per line."""
+
+    file = FileField(
+        _l("Fichier CSV (une adresse e-mail par ligne)"),
+        validators=[FileRequired(_l("Choisissez un fichier.")), FileAllowed(["csv", "txt"], _l("Le fichier doit être un .csv ou un .txt."))],
+    )
+    submit = SubmitField(_l("Inscrire les apprenants du fichier"))
+
+
 class AnonymiseForm(FlaskForm):
     """The admin's confirmation that a learner's identity is to be erased."""
 
@@ -88,3 +93,16 @@ class AnonymiseForm(FlaskForm):
         validators=[DataRequired(_l("Cochez la case pour confirmer l'anonymisation."))],
     )
     submit = SubmitField(_l("Anonymiser ce compte"))
+
+
+class UnenrolForm(FlaskForm):
+    """The button taking a learner out of a cohort."""
+
+    submit = SubmitField(_l("Désinscrire de la cohorte"))
+
+
+class MoveLearnerForm(FlaskForm):
+    """The open cohort to move a learner to (its choices are set by the view)."""
+
+    target = SelectField(_l("Cohorte d'arrivée"), choices=[], validators=[InputRequired(_l("Choisissez une cohorte."))])
+    submit = SubmitField(_l("Déplacer"))

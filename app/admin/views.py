@@ -7,7 +7,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.admin.forms import AnonymiseForm
 from app.admin.forms import CloseCohortForm
@@ -42,15 +41,6 @@ bp = Blueprint("admin", __name__, template_folder="templates")
 
 #: Learners listed per page of a cohort's admin page.
 LEARNERS_PER_PAGE = 100
-
-
-@bp.route("/")
-@role_required(Role.ADMIN)
-def home():
-    """List accounts with their roles (paginated)."""
-    page = db.paginate(select(User).order_by(User.email), page=page_arg(), per_page=50, max_per_page=200, error_out=False)
-    may_anonymise = {user.id for user in page.items if anonymisation_refusal(user) is None}
-    return render_template("admin/home.html", page=page, may_anonymise=may_anonymise, title=_("Administration"))
 
 
 @bp.route("/comptes/<int:user_id>/anonymiser", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Refresh a learner's alerts as soon as they act, without waiting for the next run."""
 
 from sqlalchemy import select
+from sqlalchemy import update
 
 from app.alerts.models import CURRENT
 from app.alerts.models import Alert
@@ -13,6 +14,7 @@ from app.cohorts.models import Cohort
 from app.extensions import db
 from app.progress.models import Verb
 from app.progress.queries import pace_items
+from app.signals import enrolment_ended
 from app.signals import learner_acted
 
 
@@ -41,3 +43,14 @@ def _on_learner_acted(user_id: int, cohort_ids: list[int], verbs: set, **extra) 
         day = cohort_day(cohort, now, items)
         if day.today >= day.start_date:
             refresh_learners(day, learner_rows(cohort_id, user_ids=[user_id]), now)
+
+
+@enrolment_ended.connect
+def _on_enrolment_ended(cohort_id: int, user_id: int, **extra) -> None:
+    """Close the learner's current alerts in the cohort they left: no tutor of it follows them any more.
+
+    Under the cohort's shared lock, so that a run's batch deciding on this learner finishes first
+    (and a later one no longer finds them enrolled).
+    """
+    lock_cohort(cohort_id, shared=True)
+    db.session.execute(update(Alert).where(Alert.cohort_id == cohort_id, Alert.user_id == user_id, CURRENT).values(closed_dt=now_utc()))

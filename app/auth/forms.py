@@ -29,14 +29,8 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Se connecter"))
 
 
-class ChangePasswordForm(FlaskForm):
-    """The current password, and the new one twice."""
-
-    current_password = PasswordField(
-        _l("Mot de passe actuel"),
-        validators=[DataRequired(_l("Indiquez votre mot de passe actuel.")), Length(max=MAX_PASSWORD_LENGTH)],
-        render_kw={"autocomplete": "current-password"},
-    )
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    """Return the new password and its confirmation, for every form that sets a password."""
     new_password = PasswordField(
         _l("Nouveau mot de passe"),
         validators=[DataRequired(_l("Indiquez un nouveau mot de passe.")), Length(max=MAX_PASSWORD_LENGTH)],
@@ -50,4 +44,16 @@ class ChangePasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+    return new_password, confirm_password
+
+
+class ChangePasswordForm(FlaskForm):
+    """The current password, and the new one twice."""
+
+    current_password = PasswordField(
+        _l("Mot de passe actuel"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe actuel.")), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password, confirm_password = new_password_fields()
     submit = SubmitField(_l("Changer mon mot de passe"))

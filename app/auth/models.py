@@ -123,9 +123,13 @@ class User(RoleHolder, UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Sign-in identifier, stored lower-case.
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    #: Name shown to tutors and in the page header.
+    #: Name shown to tutors and in the page header; the person may change it (profile page).
     display_name: Mapped[str] = mapped_column(String(120))
-    #: Werkzeug password hash (scrypt by default).
+    #: Given and family names, as the organisation knows them (admin pages, CSV import, identity provider).
+    first_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    last_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    #: Werkzeug password hash (scrypt by default); a value without ``$`` matches no password
+    #: (an invited person who has not chosen one yet, an anonymised account).
     password_hash: Mapped[str] = mapped_column(String(256))
     #: Bit set of :class:`Role` values; kept in the user row so one query loads a user with roles.
     roles: Mapped[int] = mapped_column(default=int(Role.LEARNER))
@@ -145,6 +149,11 @@ class User(RoleHolder, UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        """Return the given and family names, or the display name when the organisation gave none."""
+        return f"{self.first_name} {self.last_name}".strip() or self.display_name
 
     def get_id(self) -> str:
         """Return the identifier Flask-Login keeps in the session (see :func:`session_token`)."""
@@ -167,6 +176,15 @@ class User(RoleHolder, UserMixin, db.Model):
 @functools.cache
 def _dummy_hash(method: str) -> str:
     return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def holds_role(role: Role, table=None):
+    """SQL condition: the account (of ``table``, an alias of :class:`User`, or ``User``) holds ``role``."""
+    return (User if table is None else table).roles.op("&")(int(role)) != 0
+
+
+#: Stored as the hash of an account without a password yet: it matches nothing.
+NO_PASSWORD = "!"
 
 
 def check_password_against_dummy(password: str, method: str) -> bool:

@@ -1,5 +1,7 @@
 """Account operations: they flush, the caller commits."""
 
+import re
+
 from flask import current_app
 from flask import g
 from flask import session
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from werkzeug.security import generate_password_hash
 
+from app.auth.models import NO_PASSWORD
 from app.auth.models import Role
 from app.auth.models import SignedInUser
 from app.auth.models import User
@@ -30,6 +33,15 @@ class WrongPasswordError(AccountError):
     """The current password given to confirm an operation is not the account's."""
 
 
+#: An address as an organisation's directory holds it: one ``@``, a dot in the domain, no space.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def looks_like_email(email: str) -> bool:
+    """Tell whether ``email`` (normalised) has the shape of an address; its mailbox may still not exist."""
+    return bool(_EMAIL.match(email)) and len(email) <= 254
+
+
 def normalise_email(email: str) -> str:
     """Return the canonical form of an address used as sign-in identifier."""
     return email.strip().lower()
@@ -40,18 +52,24 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email: str, display_name: str, password: str, roles: Role = Role.LEARNER) -> User:
-    """Create an account.
+def create_user(
+    email: str, display_name: str, password: str | None, roles: Role = Role.LEARNER, *, first_name: str = "", last_name: str = "", locale: str | None = None
+) -> User:
+    """Create an account; without a password, it has none until the person chooses one (invitation).
 
     :raise AccountError: if the address is taken or the password breaks the rule (``passwords``).
     """
     if find_user_by_email(email) is not None:
         raise AccountError(_("Un compte existe déjà pour %(email)s.", email=normalise_email(email)))
-    problem = password_problem(password)
+    problem = None if password is None else password_problem(password)
     if problem is not None:
         raise AccountError(problem)
-    user = User(email=normalise_email(email), display_name=display_name.strip(), roles=int(roles))
-    user.set_password(password, _hash_method())
+    user = User(
+        email=normalise_email(email), display_name=display_name.strip(), first_name=first_name.strip(), last_name=last_name.strip(),
+        roles=int(roles), locale=locale, password_hash=NO_PASSWORD,
+    )
+    if password is not None:
+        user.set_password(password, _hash_method())
     db.session.add(user)
     db.session.flush()
     current_app.logger.info("account %s created with roles %s", user.email, roles.names)
@@ -139,6 +157,22 @@ def change_password(user_id: int, current_password: str, new_password: str) -> U
     db.session.refresh(user)
     current_app.logger.info("account %s changed its password; its sessions are revoked", user_id)
     return user
+
+
+def set_new_password(user_id: int, new_password: str) -> None:
+    """Give the account ``new_password`` (from an invitation or reset link) and end all its sessions.
+
+    :raise AccountError: if the password breaks the rule.
+    """
+    problem = password_problem(new_password)
+    if problem is not None:
+        raise AccountError(problem)
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(password_hash=generate_password_hash(new_password, method=_hash_method()), session_version=User.session_version + 1)
+    )
+    current_app.logger.info("account %s chose a new password through a link; its sessions are revoked", user_id)
 
 
 #: The columns a :class:`SignedInUser` is built from, in its field order.

@@ -85,5 +85,5 @@ def change_password():
             start_session(user)
             db.session.commit()
             flash(_("Votre mot de passe est changé ; vos autres sessions sont fermées."), "success")
-            return redirect(url_for("consent.settings"), code=303)
+            return redirect(url_for("accounts.profile"), code=303)
     return render_form("auth/change_password.html", form, min_length=MIN_PASSWORD_LENGTH, title=_("Changer mon mot de passe"))

@@ -4,9 +4,11 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import delete
 from sqlalchemy import select
 
 from app.auth.models import Role
@@ -18,6 +20,7 @@ from app.cohorts.models import Cohort
 from app.cohorts.models import CohortTutor
 from app.cohorts.models import Enrolment
 from app.extensions import db
+from app.signals import enrolment_ended
 
 
 def _pace_order(today: date):
@@ -148,6 +151,47 @@ def assign_tutor_by_email(cohort: Cohort, email: str) -> User:
     user = _account_with_role(email, Role.TUTOR, _("%(email)s n'a pas le rôle tuteur."))
     assign_tutor(cohort, user)
     return user
+
+
+def unenrol(cohort_id: int, user_id: int) -> None:
+    """Take a learner out of a cohort: their work is kept (it is theirs, not the cohort's), they
+    leave its figures and its alerts close.
+
+    :raise CohortError: if they are not enrolled in it.
+    """
+    removed = db.session.execute(delete(Enrolment).where(Enrolment.cohort_id == cohort_id, Enrolment.user_id == user_id))
+    if removed.rowcount != 1:
+        raise CohortError(_("Cet apprenant n'est pas inscrit dans cette cohorte."))
+    enrolment_ended.send(cohort_id, user_id=user_id)
+
+
+def move_learner(from_cohort_id: int, to_cohort: Cohort, user_id: int) -> None:
+    """Move a learner to another open cohort; their work follows them (it was never the cohort's).
+
+    :raise CohortError: if they are not in the first cohort, or the second one is closed or the same.
+    """
+    if to_cohort.id == from_cohort_id:
+        raise CohortError(_("Choisissez une autre cohorte que celle où l'apprenant est déjà."))
+    if to_cohort.is_closed:
+        raise CohortError(_("La cohorte « %(name)s » est close.", name=to_cohort.name))
+    unenrol(from_cohort_id, user_id)
+    enrol(to_cohort, SimpleNamespace(id=user_id))
+
+
+def update_cohort(cohort: Cohort, name: str, start_date: date, end_date: date, thresholds: dict[str, int], *, sends_reminders: bool) -> None:
+    """Change a cohort's name, dates, thresholds and reminders; the pace and the alerts follow at their next run.
+
+    :raise CohortError: if the name is another cohort's or the dates are in the wrong order.
+    """
+    if end_date <= start_date:
+        raise CohortError(_("La date de fin doit suivre la date de début."))
+    taken = db.session.scalar(select(Cohort.id).where(Cohort.name == name.strip(), Cohort.id != cohort.id))
+    if taken is not None:
+        raise CohortError(_("Une cohorte s'appelle déjà « %(name)s ».", name=name.strip()))
+    cohort.name, cohort.start_date, cohort.end_date, cohort.sends_reminders = name.strip(), start_date, end_date, sends_reminders
+    for key in THRESHOLD_FIELDS:
+        setattr(cohort, key, thresholds[key])
+    db.session.flush()
 
 
 def close_cohort(cohort: Cohort) -> None:

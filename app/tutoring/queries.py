@@ -71,6 +71,8 @@ class LearnerLine:
     is_contactable: bool
     alerts: tuple[str, ...]
     status: PaceStatus
+    #: False once an admin deactivated the account (its work stays in the figures).
+    is_active: bool = True
 
     @property
     def is_behind(self) -> bool:
@@ -120,7 +122,9 @@ _CURRENT_CONSENT = (
 def learner_lines(day: CohortDay, user_ids: list[int] | None = None) -> list[LearnerLine]:
     """Return every learner of the cohort with their standing today (two queries in all)."""
     query = (
-        select(User.id, User.display_name, User.email, ITEMS_DONE, LearnerProgress.first_activity_dt, LearnerProgress.last_activity_dt, _CURRENT_CONSENT)
+        select(
+            User.id, User.display_name, User.email, ITEMS_DONE, LearnerProgress.first_activity_dt, LearnerProgress.last_activity_dt, _CURRENT_CONSENT, User.is_active
+        )
         .select_from(Enrolment)
         .join(User, User.id == Enrolment.user_id)
         .outerjoin(LearnerProgress, LearnerProgress.user_id == Enrolment.user_id)
@@ -130,11 +134,11 @@ def learner_lines(day: CohortDay, user_ids: list[int] | None = None) -> list[Lea
         query = query.where(Enrolment.user_id.in_(user_ids))
     alerts = open_alert_kinds(day.cohort_id, day.today, user_ids)
     lines = []
-    for user_id, name, email, done, first, last, given in db.session.execute(query):
+    for user_id, name, email, done, first, last, given, active in db.session.execute(query):
         standing = day.pace.standing(done)
         lines.append(
             LearnerLine(user_id, name, email, standing.done, standing.total, standing.days_behind, first, last, bool(given), alerts.get(user_id, ()),
-                        _status(day, standing.done, standing.days_behind, first, last))
+                        _status(day, standing.done, standing.days_behind, first, last), active)
         )
     return lines
 

@@ -21,16 +21,29 @@ def test_the_footer_switch_keeps_the_choice_on_the_account_and_the_next_sign_in_
     assert '<html lang="en">' in other_browser.get("/parametres/").text
 
 
-def test_settings_offer_the_language_and_an_unknown_one_changes_nothing(app, client, create_user, login):
+def test_the_profile_offers_the_language_and_an_unknown_one_changes_nothing(app, client, create_user, login):
+    user = create_user(name="Chloé Dupont")
+    login(user)
+    page = client.get("/profil").text
+    assert '<option lang="fr" selected value="fr">Français</option>' in page and '<option lang="en" value="en">English</option>' in page
+    refused = client.post("/profil", data={"profil-display_name": "Chloé", "profil-locale": "de"})
+    assert refused.status_code == 400 and 'aria-invalid="true"' in refused.text
+    assert _locale(app, user) is None
+    response = client.post("/profil", data={"profil-display_name": "Chloé", "profil-locale": "en"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/profil")
+    assert _locale(app, user) == "en"
+    assert '<option lang="en" selected value="en">English</option>' in client.get("/profil").text
+    assert '<html lang="en">' in client.get("/profil").text  # this session follows at once
+
+
+def test_the_language_switch_refuses_an_unknown_language(app, client, create_user, login):
     user = create_user()
     login(user)
-    page = client.get("/parametres/").text
-    assert 'name="lang" value="fr" checked' in page and 'value="en"' in page
     client.post("/langue", data={"lang": "de", "next": "/parametres/"})
     assert _locale(app, user) is None
     response = client.post("/langue", data={"lang": "en", "next": "/parametres/"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/parametres/")
-    assert 'name="lang" value="en" checked' in client.get("/parametres/").text
+    assert _locale(app, user) == "en"
 
 
 def test_an_anonymous_choice_is_kept_in_the_session_only(app, client, create_user, login):

@@ -89,8 +89,10 @@ def test_password_change_refuses_bad_input_and_changes_nothing(app, client, lear
         assert user.check_password(PASSWORD) and user.session_version == 0
 
 
-def test_settings_page_links_to_the_password_change(client, learner):
-    assert 'href="/mot-de-passe"' in client.get("/parametres/").text
+def test_the_profile_page_holds_the_password_change(client, learner):
+    assert 'href="/profil"' in client.get("/parametres/").text
+    profile = client.get("/profil").text
+    assert 'action="/mot-de-passe"' in profile and 'name="current_password"' in profile
     assert "Changer mon mot de passe" in client.get("/mot-de-passe").text
 
 

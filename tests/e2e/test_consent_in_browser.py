@@ -24,14 +24,18 @@ def test_learner_gives_then_withdraws_consent(page):
     expect(page.get_by_text("accord retiré")).to_be_visible()
 
 
-def test_change_password_page_is_reached_from_settings_and_names_a_refused_password(page):
+def test_the_profile_changes_the_name_and_names_a_refused_password(page):
     from tests.e2e.conftest import DEMO_PASSWORDS
 
     sign_in(page, LEARNER)
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Paramètres").click()
-    page.get_by_role("link", name="Changer mon mot de passe").click()
-    expect(page.get_by_role("heading", name="Changer mon mot de passe")).to_be_visible()
+    page.get_by_role("link", name="Modifier mon profil").click()
+    expect(page.get_by_role("heading", name="Mon profil", exact=True)).to_be_visible()
     axe_check(page)
+    page.get_by_label("Nom affiché").fill("Léa M.")
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+    expect(page.get_by_text("Votre profil est enregistré.")).to_be_visible()
+    expect(page.get_by_label("Nom affiché")).to_have_value("Léa M.")
     page.get_by_label("Mot de passe actuel").fill(DEMO_PASSWORDS[LEARNER])
     page.get_by_label("Nouveau mot de passe", exact=True).fill("court")
     page.get_by_label("Nouveau mot de passe, une seconde fois").fill("court")

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from app.accounts.services import set_account_active
 from app.auth.models import Role
 from app.auth.models import User
 from app.cohorts.models import Cohort
@@ -114,3 +115,15 @@ def test_tutor_home_lists_their_cohorts(client, tutored, app):
         name = db.session.get(Cohort, tutored.cohort_id).name
     page = client.get("/tutorat/").text
     assert f">{name}</a></th>" in page and "<td>3</td>" in page
+
+
+def test_a_deactivated_learner_is_shown_as_such_and_keeps_their_work(app, client, tutored):
+    with app.app_context():
+        set_account_active(tutored.alice.id, False)
+        db.session.commit()
+    page = client.get(f"/tutorat/cohortes/{tutored.cohort_id}").text
+    row = next(line for line in page.split("<tr") if "Alice Arnaud" in line)
+    assert "compte désactivé" in row and '<span class="meta">2/' in row  # her two readings still count
+    assert "compte désactivé" not in next(line for line in page.split("<tr") if "Bruno Blanc" in line)
+    record = client.get(f"/tutorat/cohortes/{tutored.cohort_id}/apprenants/{tutored.alice.id}").text
+    assert "Ce compte a été désactivé par un administrateur" in record
