@@ -7,7 +7,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run setup test install messages translations browser lint mutation clean
+.PHONY: run setup test install messages translations browser peers lint mutation clean
 
 # Plain http:// on this machine: INSECURE_HTTP lets the session cookie travel without TLS.
 # Links in emails and exported statements name the server being run, unless PLATFORM_HOMEPAGE is set.
@@ -45,10 +45,15 @@ setup: install translations instance/config.py
 browser:
 	@[ -n "$$SKIP_BROWSER_TESTS" ] || command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# The test peers that ship on the npm registry: a real OpenID provider for the SSO tests.
+peers: tests/oidc/node_modules/.package-lock.json
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --silent
+
 lint: install
 	$(BIN)/ruff check app tests bench
 
-test: install translations browser lint
+test: install translations browser peers lint
 	$(BIN)/pytest
 
 # Mutation testing of the core modules (slow, not part of `make test`): a score per module.
@@ -56,4 +61,4 @@ mutation: install
 	$(BIN)/python -m bench.mutation
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache tests/oidc/node_modules

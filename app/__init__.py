@@ -126,6 +126,9 @@ def _init_extensions(app: Flask) -> None:
     # that "basic" protection computes and stores in the cookie would only cost time.
     login_manager.session_protection = None
     login_manager.login_message = None
+    from app.auth import oidc
+
+    oidc.init_app(app)
 
     from app import models  # noqa: F401  (every table registered before Alembic or create_all looks)
     from app.alerts import listeners  # noqa: F401  (alerts react to learner actions)

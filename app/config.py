@@ -65,6 +65,16 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "INVITATION_VALID_DAYS": ("INVITATION_VALID_DAYS", int),
     "PASSWORD_RESET_VALID_MINUTES": ("PASSWORD_RESET_VALID_MINUTES", int),
+    "TWO_FACTOR_REQUIRED": ("TWO_FACTOR_REQUIRED", _flag),
+    "OIDC_ISSUER": ("OIDC_ISSUER", str),
+    "OIDC_CLIENT_ID": ("OIDC_CLIENT_ID", str),
+    "OIDC_CLIENT_SECRET": ("OIDC_CLIENT_SECRET", str),
+    "OIDC_SCOPES": ("OIDC_SCOPES", str),
+    "OIDC_PROVIDER_NAME": ("OIDC_PROVIDER_NAME", str),
+    "OIDC_EMAIL_CLAIM": ("OIDC_EMAIL_CLAIM", str),
+    "OIDC_ROLE_MAPPING": ("OIDC_ROLE_MAPPING", str),
+    "OIDC_CREATE_ACCOUNTS": ("OIDC_CREATE_ACCOUNTS", _flag),
+    "OIDC_LOCAL_PASSWORDS": ("OIDC_LOCAL_PASSWORDS", _flag),
 }
 
 
@@ -110,6 +120,29 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     LOGIN_ACCOUNT_RATE_LIMIT = "10 per minute;30 per hour"
     RATELIMIT_ENABLED = True
+    #: Make two-factor sign-in (an authenticator app) mandatory for admins and tutors with a local
+    #: password; those who sign in through the identity provider rely on its own factors.
+    TWO_FACTOR_REQUIRED = False
+    #: Minutes between the password and the code of a two-factor sign-in.
+    TWO_FACTOR_PENDING_MINUTES = 5
+    #: Single sign-on with OpenID Connect (see the README): the provider's issuer URL (its
+    #: ``/.well-known/openid-configuration`` is read from there), this client's id and secret, the
+    #: scopes asked, the claim that carries the email, how claims give roles, whether people
+    #: unknown here get an account at their first sign-in, and whether local passwords still work.
+    OIDC_ISSUER = ""
+    OIDC_CLIENT_ID = ""
+    OIDC_CLIENT_SECRET = ""
+    OIDC_SCOPES = "openid email profile"
+    #: Shown as « Se connecter avec <name> »; empty: « votre compte d'entreprise », translated.
+    OIDC_PROVIDER_NAME = ""
+    OIDC_EMAIL_CLAIM = "email"
+    #: ``claim=value:role,...``, e.g. ``groups=lms-tutors:tutor,groups=lms-admins:admin``; everyone
+    #: gets the learner role.
+    OIDC_ROLE_MAPPING = ""
+    OIDC_CREATE_ACCOUNTS = True
+    OIDC_LOCAL_PASSWORDS = True
+    #: Seconds of clock difference with the provider tolerated on the ID token's dates.
+    OIDC_CLOCK_LEEWAY = 60
     #: Days an invitation link works (a new one can be sent from the account list).
     INVITATION_VALID_DAYS = 7
     #: Minutes a « mot de passe oublié » link works (at most an hour is advised).

@@ -3,6 +3,7 @@
 from app.accounts.models import AccountToken  # noqa: F401
 from app.alerts.models import Alert  # noqa: F401
 from app.auth.models import LoginAttempt  # noqa: F401
+from app.auth.models import RecoveryCode  # noqa: F401
 from app.auth.models import User  # noqa: F401
 from app.authoring.models import Draft  # noqa: F401
 from app.catalogue.models import CourseState  # noqa: F401

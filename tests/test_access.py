@@ -19,7 +19,7 @@ from tests.helpers import act
 #: of the cohort, learner, attempt and upload it creates.
 URL_VALUES = {"module_slug": "bases", "reading_slug": "premiere", "phase": "before", "alert_id": 1, "reading_id": 1, "quiz_id": 1, "kind": "reading", "object_id": 1, "module_id": 1, "number": 1, "question_type": "single_choice", "question_key": "choix-unique"}
 WORLD_VALUES = {"cohort_id", "user_id", "attempt_id", "token"}
-PUBLIC_ENDPOINTS = {"static", "auth.login", "main.index", "main.set_language", "auth.logout", "main.favicon", "accounts.forgot_password", "accounts.accept_invitation", "accounts.reset_password"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "main.index", "main.set_language", "auth.logout", "main.favicon", "accounts.forgot_password", "accounts.accept_invitation", "accounts.reset_password", "auth.second_factor", "auth.sso_start", "auth.sso_callback"}
 #: Blueprint whose pages need one role; others need only a signed-in user.
 ROLE_OF_BLUEPRINT = {"tutoring": Role.TUTOR, "authoring": Role.AUTHOR, "admin": Role.ADMIN}
 PLACEHOLDERS = {"cohort_id": 1, "user_id": 1, "attempt_id": 1, "token": "x"}

@@ -27,6 +27,8 @@ ALLOWED = {
     "app/demo_progress.py": {"Léa Martin", "Inès Petit", "Chloé Richard"},
     # Each language is named in itself, whatever the interface's language (marked with its own lang).
     "app/accounts/forms.py": {"Français"},
+    # The platform's name, shown in the authenticator app next to the account (not translated there).
+    "app/auth/two_factor.py": {"Comprendre l'IA au travail"},
     # Stored in place of an anonymised learner's name: a database value, not shown through gettext.
     "app/privacy/services.py": {"Apprenant anonymisé"},
     # xAPI language maps carry both languages in the exported statement itself.

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField
+from wtforms import PasswordField
 from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import StringField
@@ -42,3 +43,25 @@ class ProfileForm(FlaskForm):
     )
     locale = SelectField(_l("Langue de la plateforme et des e-mails"), choices=LANGUAGE_CHOICES)
     submit = SubmitField(_l("Enregistrer mon profil"))
+
+
+class EnableTwoFactorForm(FlaskForm):
+    """The first code of the authenticator app, which proves it is set up."""
+
+    code = StringField(
+        _l("Code à 6 chiffres affiché par l'application"),
+        validators=[DataRequired(_l("Indiquez le code.")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField(_l("Activer la double authentification"))
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """The current password, to confirm a change of the sign-in's security."""
+
+    current_password = PasswordField(
+        _l("Mot de passe actuel"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe actuel.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField()

@@ -37,3 +37,4 @@ class AccountToken(db.Model):
     expires_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Set when the link was used, or replaced by a newer one: it opens nothing any more.
     used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+

@@ -26,6 +26,7 @@ from app.auth.models import User
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.auth.services import AccountError
 from app.auth.services import normalise_email
+from app.auth.sso import local_passwords_allowed
 from app.auth.throttle import begin_attempt
 from app.extensions import db
 from app.web import render_form
@@ -35,6 +36,8 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 def forgot_password():
     """Send a reset link to the address, if it is an account's: the answer is the same either way."""
+    if not local_passwords_allowed():
+        abort(404)  # passwords of the platform are off: the identity provider has its own reset
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms import PasswordField
+from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import DataRequired
 from wtforms.validators import EqualTo
@@ -57,3 +58,14 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password, confirm_password = new_password_fields()
     submit = SubmitField(_l("Changer mon mot de passe"))
+
+
+class SecondFactorForm(FlaskForm):
+    """The code of the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code à 6 chiffres de l'application, ou code de secours"),
+        validators=[DataRequired(_l("Indiquez le code.")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Vérifier"))

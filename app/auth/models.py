@@ -9,6 +9,7 @@ from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
+from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
@@ -107,6 +108,8 @@ class SignedInUser(RoleHolder):
     roles: int
     is_active: bool
     session_version: int
+    #: Two-factor sign-in is on for the account.
+    has_two_factor: bool = False
 
     #: What Flask-Login asks of a user object.
     is_authenticated = True
@@ -142,6 +145,14 @@ class User(RoleHolder, UserMixin, db.Model):
     #: Language chosen by the person (the footer switch or "Paramètres"): that of the interface
     #: after each sign-in and of every email sent to them; ``None`` means the platform's default.
     locale: Mapped[str | None] = mapped_column(String(10))
+
+    #: Two-factor sign-in (``app/accounts/two_factor.py``): the authenticator app's shared secret
+    #: (base32), when it was turned on, and the last time step used (a code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None]
+    #: The identity provider's name for the person (``issuer|sub``), once they signed in through it.
+    sso_subject: Mapped[str | None] = mapped_column(String(400), unique=True)
 
     #: Part of every session's identifier; raising it ends every session of the account
     #: (sign-out, password change, deactivation: see ``revoke_sessions``).
@@ -211,3 +222,13 @@ class LoginAttempt(db.Model):
         Index("ix_login_attempt_address_time", "address", "created_dt"),
         Index("ix_login_attempt_email_time", "email", "created_dt"),
     )
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that replaces the authenticator app once (a lost phone); only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    #: SHA-256 of the code, hexadecimal.
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -123,6 +123,34 @@ def start_session(user: User) -> None:
     login_user(user)
 
 
+#: Where the session keeps a sign-in waiting for its second factor.
+PENDING_KEY = "pending_sign_in"
+
+
+def await_second_factor(user: User, next_url: str) -> None:
+    """Remember, in this browser's session, that ``user`` gave the right password; no one is signed in yet."""
+    _renew_session()
+    session[PENDING_KEY] = {"user": user.id, "version": user.session_version or 0, "at": now_utc().timestamp(), "next": next_url}
+
+
+def pending_second_factor() -> tuple[int | None, str]:
+    """Return the account waiting for its code in this session and where to go next, or ``(None, "")``.
+
+    Nobody waits once ``TWO_FACTOR_PENDING_MINUTES`` have passed, or if the account's sessions
+    were revoked meanwhile (its password changed, it was deactivated).
+    """
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None, ""
+    age = now_utc().timestamp() - float(pending.get("at", 0))
+    user_id = pending.get("user")
+    current = db.session.execute(select(User.session_version, User.is_active).where(User.id == user_id)).first() if isinstance(user_id, int) else None
+    if age > 60 * current_app.config["TWO_FACTOR_PENDING_MINUTES"] or current is None or not current.is_active or current.session_version != pending.get("version"):
+        session.pop(PENDING_KEY, None)
+        return None, ""
+    return user_id, str(pending.get("next") or "/")
+
+
 def end_session() -> None:
     """Sign out, ending every session of the account (the caller commits)."""
     if current_user.is_authenticated:
@@ -176,7 +204,9 @@ def set_new_password(user_id: int, new_password: str) -> None:
 
 
 #: The columns a :class:`SignedInUser` is built from, in its field order.
-SIGNED_IN_USER_COLUMNS = (User.id, User.email, User.display_name, User.roles, User.is_active, User.session_version)
+SIGNED_IN_USER_COLUMNS = (
+    User.id, User.email, User.display_name, User.roles, User.is_active, User.session_version, User.totp_enabled_dt.is_not(None).label("has_two_factor")
+)
 # Built once and run on the connection: the user is loaded on every request.
 _SIGNED_IN_USER = select(*SIGNED_IN_USER_COLUMNS).where(User.id == bindparam("user_id"), User.is_active.is_(True))
 
