@@ -147,6 +147,9 @@ class Config:
     INVITATION_VALID_DAYS = 7
     #: Minutes a « mot de passe oublié » link works (at most an hour is advised).
     PASSWORD_RESET_VALID_MINUTES = 60
+    #: Every « mot de passe oublié » answer takes at least this long, whether the address has an
+    #: account (a link is written and queued) or not (nothing is): see ``bench/accounts.py``.
+    PASSWORD_RESET_MIN_SECONDS = 0.2
     #: How many reverse proxies in front set ``X-Forwarded-For``/``-Proto``/``-Host`` (0: none,
     #: the client is the connection's peer). Never more than there are: a client could forge them.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

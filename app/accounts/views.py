@@ -1,7 +1,10 @@
 """Pages reached from an email link (invitation, password reset), « Mot de passe oublié ? », and the profile."""
 
+import time
+
 from flask import Blueprint
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -40,12 +43,16 @@ def forgot_password():
         abort(404)  # passwords of the platform are off: the identity provider has its own reset
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        started = time.monotonic()
         email = normalise_email(form.email.data)
         # Counted with the sign-in attempts of the address, under its own per-account key.
         if begin_attempt(request.remote_addr or "unknown", "reset:" + email) is None:
             abort(429)
         request_password_reset(email)
         db.session.commit()
+        # A link for a known address costs a few writes that an unknown one does not: every answer
+        # waits until the same moment, so that its timing tells nobody which addresses have an account.
+        time.sleep(max(0.0, current_app.config["PASSWORD_RESET_MIN_SECONDS"] - (time.monotonic() - started)))
         flash(
             _("Si un compte existe pour cette adresse, un e-mail vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe. Le lien fonctionne une heure au plus."),
             "info",

@@ -33,6 +33,8 @@ from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.auth.models import User
 from app.auth.services import AccountError
+from app.auth.services import revoke_sessions
+from app.auth.two_factor import disable
 from app.clock import now_utc
 from app.cohorts.models import Cohort
 from app.cohorts.models import Enrolment
@@ -160,6 +162,18 @@ def reactivate_account(user_id: int):
 def resend_account_invitation(user_id: int):
     """Send a new invitation link (the earlier one stops working)."""
     return _account_action(user_id, resend_invitation, _("Nouvelle invitation envoyée ; le lien précédent ne fonctionne plus."))
+
+
+@bp.route("/comptes/<int:user_id>/double-facteur", methods=["POST"])
+@role_required(Role.ADMIN)
+def reset_two_factor(user_id: int):
+    """Turn off the two-factor sign-in of someone who lost their phone and their recovery codes."""
+
+    def reset(uid: int) -> None:
+        disable(uid)
+        revoke_sessions(uid)
+
+    return _account_action(user_id, reset, _("Double authentification désactivée : la personne se connecte avec son seul mot de passe et peut la réactiver."))
 
 
 @bp.route("/comptes/import", methods=["GET", "POST"])

@@ -127,7 +127,7 @@ def _account_with_role(email: str, role: Role, refusal: str) -> User:
     """``refusal`` says, with ``%(email)s``, that the account lacks ``role`` (one message per role, so each translates whole)."""
     user = find_user_by_email(email)
     if user is None:
-        raise CohortError(_("Aucun compte pour %(email)s.", email=email.strip()))
+        raise CohortError(_("Aucun compte pour %(email)s : créez-le d'abord (Administration › Créer un compte, ou un fichier à importer).", email=email.strip()))
     if not user.has_role(role):
         raise CohortError(refusal % {"email": user.email})
     return user

@@ -131,3 +131,17 @@ def test_the_same_link_used_twice_at_once_sets_one_password(app, client, create_
     with app.app_context():
         stored = db.session.get(User, user.id)
         assert stored.check_password(winners[0]) and stored.session_version == 1
+
+
+def test_every_answer_waits_until_the_same_moment(app, client, create_user, monkeypatch):
+    """The answer is padded to ``PASSWORD_RESET_MIN_SECONDS``: known and unknown addresses alike (figures: bench.accounts)."""
+    user = create_user()
+    app.config["PASSWORD_RESET_MIN_SECONDS"] = 0.2  # the production default (see app/config.py)
+    waits = []
+    monkeypatch.setattr("app.accounts.views.time.sleep", waits.append)
+    for email in (user.email, "personne@example.org"):
+        assert _ask(client, email).status_code == 303
+    assert len(waits) == 2 and all(0 < wait <= app.config["PASSWORD_RESET_MIN_SECONDS"] for wait in waits)
+    from app.config import Config
+
+    assert Config.PASSWORD_RESET_MIN_SECONDS == 0.2

@@ -183,3 +183,17 @@ def test_the_list_searches_and_filters(app, client, create_user, login, cohort, 
     in_cohort = listed(f"cohort={cohort}")
     assert len(in_cohort) == 1 and in_cohort <= {"user1@example.org", "user3@example.org"}
     assert client.get("/admin/?role=chef").status_code == 200  # an unknown filter filters nothing
+
+
+def test_an_admin_turns_off_the_two_factor_of_someone_who_lost_their_phone(app, client, create_user, login):
+    _admin(create_user, login)
+    tutor = create_user(roles=Role.TUTOR, email="tutrice@example.org")
+    with app.app_context():
+        account = db.session.get(User, tutor.id)
+        account.totp_secret, account.totp_enabled_dt = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", account.created_dt
+        db.session.commit()
+    assert "Désactiver sa double authentification" in client.get(f"/admin/comptes/{tutor.id}").text
+    assert client.post(f"/admin/comptes/{tutor.id}/double-facteur").status_code == 303
+    user = _account(app, "tutrice@example.org")
+    assert user.totp_secret is None and user.totp_enabled_dt is None and user.session_version == 1
+    assert app.test_client().post("/connexion", data={"email": user.email, "password": PASSWORD}).status_code == 302

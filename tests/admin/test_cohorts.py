@@ -87,7 +87,7 @@ def test_enrol_assign_and_close(app, client, admin, create_user):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"learner-email": "personne@example.org", "learner-submit": "x"}, "Aucun compte pour personne@example.org."),
+        ({"learner-email": "personne@example.org", "learner-submit": "x"}, "Aucun compte pour personne@example.org : créez-le d&#39;abord"),
         ({"tutor-email": "lea@example.org", "tutor-submit": "x"}, "n&#39;a pas le rôle tuteur."),
         ({"learner-email": "", "learner-submit": "x"}, "Indiquez une adresse e-mail."),
     ],
