@@ -107,3 +107,15 @@ def test_the_email_is_written_in_the_language_of_the_account(app, course):
         db.session.commit()
     [message] = queued_to(app, "english@demo.test")
     assert message.subject.startswith("Your access") and "Hello Ann" in message.body
+
+
+def test_a_used_link_and_a_link_that_never_existed_look_the_same(app, client, course):
+    invite(app)
+    path = last_link(app, "nouveau@demo.test")
+    assert _choose(client, path).status_code == 303
+    client.get("/connexion")  # the flash of the success is read
+    never = "/invitation/" + "x" * 43
+    used, unknown = client.get(path), client.get(never)
+    assert used.status_code == unknown.status_code == 404
+    assert used.text.replace(path, "") == unknown.text.replace(never, "")  # the page names only its own address
+    assert "nouveau@demo.test" not in used.text

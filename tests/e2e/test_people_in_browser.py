@@ -93,3 +93,33 @@ def test_the_new_pages_pass_axe(page, live_app, tmp_path):
     for url in ("/mot-de-passe-oublie", "/invitation/pas-un-vrai-lien"):
         page.goto(url)
         axe_check(page)
+
+
+def test_a_two_factor_sign_in_in_the_browser(page, live_app):
+    import pyotp
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.clock import now_utc
+    from app.extensions import db
+
+    secret = pyotp.random_base32(32)
+    with live_app.app_context():
+        tutor = db.session.scalar(select(User).where(User.email == "tuteur@demo.test"))
+        tutor.totp_secret, tutor.totp_enabled_dt = secret, now_utc()
+        db.session.commit()
+    from tests.e2e.conftest import DEMO_PASSWORDS
+
+    page.goto("/connexion")
+    page.get_by_label("Adresse e-mail").fill("tuteur@demo.test")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORDS["tuteur@demo.test"])
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Code de vérification")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Code à 6 chiffres de l'application, ou code de secours").fill("000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+    page.get_by_role("button", name="Vérifier").click()
+    expect(page.get_by_text("Code incorrect ou déjà utilisé.")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Code à 6 chiffres de l'application, ou code de secours").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Vérifier").click()
+    expect(page).to_have_url(re.compile(r"/cours/$"))
