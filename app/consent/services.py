@@ -3,6 +3,7 @@
 from sqlalchemy import func
 from sqlalchemy import select
 
+from app.auth.models import User
 from app.auth.models import UserRef
 from app.clock import now_utc
 from app.consent.models import ContactConsent
@@ -22,15 +23,19 @@ def consent_history(user_id: int) -> list[ContactConsent]:
     )
 
 
+def _latest_choice(user_id: int, *, active_only: bool) -> bool:
+    query = select(ContactConsent.is_given).where(ContactConsent.user_id == user_id)
+    if active_only:
+        query = query.join(User, User.id == ContactConsent.user_id).where(User.is_active.is_(True))
+    return bool(db.session.scalar(query.order_by(ContactConsent.changed_dt.desc(), ContactConsent.id.desc()).limit(1)))
+
+
 def is_contactable(user_id: int) -> bool:
-    """Tell whether the learner currently agrees to be contacted (no answer means no)."""
-    latest = db.session.scalar(
-        select(ContactConsent.is_given)
-        .where(ContactConsent.user_id == user_id)
-        .order_by(ContactConsent.changed_dt.desc(), ContactConsent.id.desc())
-        .limit(1)
-    )
-    return bool(latest)
+    """Tell whether the learner currently agrees to be contacted (no answer means no).
+
+    A deactivated account is never contacted, whatever it agreed to: the person has left.
+    """
+    return _latest_choice(user_id, active_only=True)
 
 
 def current_consent(user_ids=None):
@@ -50,11 +55,12 @@ def current_consent(user_ids=None):
 
 
 def contactable_ids(user_ids: list[int]) -> set[int]:
-    """Return which of these learners currently agree to be contacted."""
+    """Return which of these learners currently agree to be contacted (and still have an active account)."""
     if not user_ids:
         return set()
     current = current_consent(user_ids)
-    return set(db.session.scalars(select(current.c.user_id).where(current.c.is_given.is_(True))))
+    agreed = select(current.c.user_id).join(User, User.id == current.c.user_id).where(current.c.is_given.is_(True), User.is_active.is_(True))
+    return set(db.session.scalars(agreed))
 
 
 def ensure_contactable(user_id: int) -> None:
@@ -81,7 +87,7 @@ def ensure_all_contactable(user_ids: list[int]) -> None:
 
 def set_contact_consent(user: UserRef, is_given: bool) -> bool:
     """Record the learner's choice; return whether it changed anything (a repeat is not a change)."""
-    if is_contactable(user.id) == is_given:
+    if _latest_choice(user.id, active_only=False) == is_given:
         return False
     db.session.add(ContactConsent(user_id=user.id, is_given=is_given, changed_dt=now_utc()))
     db.session.flush()

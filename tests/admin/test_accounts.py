@@ -197,3 +197,31 @@ def test_an_admin_turns_off_the_two_factor_of_someone_who_lost_their_phone(app, 
     user = _account(app, "tutrice@example.org")
     assert user.totp_secret is None and user.totp_enabled_dt is None and user.session_version == 1
     assert app.test_client().post("/connexion", data={"email": user.email, "password": PASSWORD}).status_code == 302
+
+
+def test_a_deactivated_learner_is_never_emailed_whatever_they_agreed(app, cohort, enrolled, smtp_server):
+    from app.consent.services import ConsentRequired
+    from app.consent.services import contactable_ids
+    from app.consent.services import ensure_contactable
+    from app.consent.services import is_contactable
+    from app.outbox.services import queue_messages
+    from app.outbox.services import send_pending
+    from app.outbox.transports import configured_transport
+
+    learner = enrolled(consent=True)
+    with app.app_context():
+        queue_messages([{"dedupe_key": "relance-1", "to_address": learner.email, "subject": "Relance", "body": "…", "recipient_id": learner.id}])
+        set_account_active(learner.id, False)
+        db.session.commit()
+        assert not is_contactable(learner.id) and contactable_ids([learner.id]) == set()
+        try:
+            ensure_contactable(learner.id)
+        except ConsentRequired:
+            pass
+        else:
+            raise AssertionError("a deactivated learner was found contactable")
+        report = send_pending(configured_transport(), is_contactable)
+        assert (report.sent, report.cancelled) == (0, 1) and smtp_server.messages == []
+        set_account_active(learner.id, True)
+        db.session.commit()
+        assert is_contactable(learner.id)  # the consent given before still holds
