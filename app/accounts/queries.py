@@ -62,9 +62,14 @@ def account_select(criteria: AccountFilter) -> Select:
     return query
 
 
+def is_awaiting_activation(user: User) -> bool:
+    """Tell whether the person never chose a password nor signed in (the Python twin of :func:`awaiting_activation`)."""
+    return user.password_hash == NO_PASSWORD and user.last_login_dt is None and user.anonymised_dt is None
+
+
 def invitations_of(users: list[User]) -> dict[int, datetime]:
     """Return, for the listed accounts awaiting activation, when their latest invitation link expires (or expired)."""
-    waiting = [u.id for u in users if u.password_hash == NO_PASSWORD and u.last_login_dt is None and u.anonymised_dt is None]
+    waiting = [u.id for u in users if is_awaiting_activation(u)]
     if not waiting:
         return {}
     rows = db.session.execute(

@@ -7,7 +7,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -17,6 +16,7 @@ from app.accounts.importing import plan_import
 from app.accounts.queries import AccountFilter
 from app.accounts.queries import account_select
 from app.accounts.queries import invitations_of
+from app.accounts.queries import is_awaiting_activation
 from app.accounts.services import Identity
 from app.accounts.services import create_account
 from app.accounts.services import resend_invitation
@@ -71,7 +71,8 @@ def home():
     may_anonymise = {user.id for user in page.items if anonymisation_refusal(user) is None}
     filters = {key: value for key, value in request.args.items() if key in ("q", "role", "cohort", "status") and value}
     return render_template(
-        "admin/home.html", page=page, form=form, filters=filters, may_anonymise=may_anonymise, invitations=invitations_of(page.items), now=now_utc(),
+        "admin/home.html", page=page, form=form, filters=filters, may_anonymise=may_anonymise, invitations=invitations_of(page.items),
+        awaiting={user.id for user in page.items if is_awaiting_activation(user)}, now=now_utc(),
         title=_("Administration"),
     )
 
@@ -124,7 +125,7 @@ def account(user_id: int):
     status = 400 if form.is_submitted() else 200
     return render_template(
         "admin/account.html", account=found, form=form, action_form=AccountActionForm(), cohorts=cohorts,
-        invitation=invitations_of([found]).get(found.id), now=now_utc(), is_self=found.id == current_user.id, title=found.full_name,
+        invitation=invitations_of([found]).get(found.id), awaiting=is_awaiting_activation(found), now=now_utc(), title=found.full_name,
     ), status
 
 

@@ -225,3 +225,16 @@ def test_a_deactivated_learner_is_never_emailed_whatever_they_agreed(app, cohort
         set_account_active(learner.id, True)
         db.session.commit()
         assert is_contactable(learner.id)  # the consent given before still holds
+
+
+def test_an_account_created_without_invitation_can_be_invited_later(app, client, create_user, login):
+    _admin(create_user, login)
+    data = dict(NEW)
+    del data["invite"]
+    response = client.post("/admin/comptes/nouveau", data=data)
+    page = client.get(response.headers["Location"]).text
+    assert "pas encore invité : aucun mot de passe" in page and "Envoyer l'invitation" in page
+    assert "pas encore invité" in client.get("/admin/").text
+    assert client.post(response.headers["Location"] + "/invitation").status_code == 303
+    assert len(queued_to(app, "nina.nouvel@demo.test")) == 1
+    assert "Renvoyer l'invitation" in client.get(response.headers["Location"]).text
