@@ -106,10 +106,11 @@ def profile():
         session["lang"] = form.locale.data
         flash(_("Votre profil est enregistré."), "success")
         return redirect(url_for(".profile"), code=303)
+    account = db.session.get(User, current_user.id)
     if not form.is_submitted():
-        account = db.session.get(User, current_user.id)
         form.display_name.data = account.display_name
         form.locale.data = account.locale or str(get_locale())
     return render_form(
-        "accounts/profile.html", form, password_form=ChangePasswordForm(formdata=None), min_length=MIN_PASSWORD_LENGTH, title=_("Mon profil")
+        "accounts/profile.html", form, password_form=ChangePasswordForm(formdata=None), has_password=account.has_password_hash,
+        min_length=MIN_PASSWORD_LENGTH, title=_("Mon profil"),
     )

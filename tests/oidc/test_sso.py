@@ -185,3 +185,10 @@ def test_without_local_passwords_only_the_provider_signs_in(make_app, openid_pro
     assert client.post("/connexion", data={"email": user.email, "password": "motdepasse-de-test"}).status_code == 404
     assert client.get("/mot-de-passe-oublie").status_code == 404
     assert CALLBACK.endswith("/connexion/sso/retour")
+
+
+def test_a_person_of_the_provider_manages_no_password_here(sso_app):
+    client = sso_app.test_client()
+    assert sign_in_through(client, "bob").status_code == 302
+    profile = client.get("/profil").text
+    assert "fournisseur d'identité de votre organisation" in profile and 'name="current_password"' not in profile
