@@ -123,3 +123,36 @@ def test_a_two_factor_sign_in_in_the_browser(page, live_app):
     page.get_by_label("Code à 6 chiffres de l'application, ou code de secours").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Vérifier").click()
     expect(page).to_have_url(re.compile(r"/cours/$"))
+
+
+def test_the_remaining_new_pages_pass_axe(page, live_app, tmp_path):
+    from app.auth import oidc
+
+    sign_in(page, ADMIN, "demo-admin-ia")
+    bad = tmp_path / "faux.csv"
+    bad.write_text("email;prenom;nom\npas-une-adresse;A;B\n", encoding="utf-8")
+    page.goto("/admin/comptes/import")
+    page.get_by_label("Fichier CSV").set_input_files(str(bad))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_text("ligne 2 : adresse e-mail invalide")).to_be_visible()
+    axe_check(page)  # the preview refusing the file
+    page.goto("/admin/cohortes/1/apprenants/999")
+    expect(page.get_by_role("heading", name="Pas dans cette cohorte")).to_be_visible()
+    axe_check(page)
+    page.goto("/profil/double-facteur")
+    secret = page.locator("code.secret").inner_text()
+    import pyotp
+
+    page.get_by_label("Code à 6 chiffres affiché par l'application").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Activer la double authentification").click()
+    expect(page.get_by_role("heading", name="Vos codes de secours")).to_be_visible()
+    axe_check(page)  # with the recovery codes, and the forms to renew them or turn it off
+    live_app.config.update(OIDC_ISSUER="http://127.0.0.1:9", OIDC_CLIENT_ID="lms", OIDC_CLIENT_SECRET="x", OIDC_PROVIDER_NAME="Test SSO")
+    oidc.init_app(live_app)
+    page.context.clear_cookies()
+    page.goto("/connexion")
+    expect(page.get_by_role("link", name="Se connecter avec Test SSO")).to_be_visible()
+    axe_check(page)
+    page.goto("/connexion/sso/retour?code=forged&state=forged")
+    expect(page.get_by_role("heading", name="Connexion refusée")).to_be_visible()
+    axe_check(page)

@@ -192,3 +192,14 @@ def test_a_person_of_the_provider_manages_no_password_here(sso_app):
     assert sign_in_through(client, "bob").status_code == 302
     profile = client.get("/profil").text
     assert "fournisseur d'identité de votre organisation" in profile and 'name="current_password"' not in profile
+
+
+def test_the_authorization_request_carries_pkce_state_and_nonce(sso_app, openid_provider):
+    client = sso_app.test_client()
+    location = start_sign_in(client, "bob")
+    query = parse_qs(urlsplit(location).query)
+    assert location.startswith(openid_provider + "/auth?")
+    assert query["response_type"] == ["code"] and query["client_id"] == ["lms"] and query["redirect_uri"] == [CALLBACK]
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) == 43
+    assert len(query["state"][0]) >= 20 and len(query["nonce"][0]) >= 20
+    assert start_sign_in(client, "bob") != location  # a new state, nonce and verifier each time
