@@ -78,6 +78,12 @@ def _texts(purpose: TokenPurpose, name: str, url: str, expires: str) -> tuple[st
     return subject, body
 
 
+def _new_secret(addressee: Addressee) -> tuple[Addressee, str, str]:
+    """Return the person, the secret of a new link for them, and the hash that the database keeps."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return addressee, token, token_hash(token)
+
+
 def send_links(addressees: list[Addressee], purpose: TokenPurpose) -> int:
     """Issue a new link to each person (their earlier ones of this purpose stop working) and queue its email.
 
@@ -92,19 +98,16 @@ def send_links(addressees: list[Addressee], purpose: TokenPurpose) -> int:
     expires_dt = now + valid_for(purpose)
     user_ids = [a.user_id for a in addressees]
     revoke_tokens_of(user_ids, purpose, now)
-    tokens = [secrets.token_urlsafe(TOKEN_BYTES) for _ in addressees]
-    rows = [
-        {"user_id": a.user_id, "purpose": purpose.value, "token_hash": token_hash(t), "created_dt": now, "expires_dt": expires_dt}
-        for a, t in zip(addressees, tokens, strict=True)
-    ]
+    issued = [_new_secret(a) for a in addressees]
+    rows = [{"user_id": a.user_id, "purpose": purpose.value, "token_hash": hashed, "expires_dt": expires_dt} for a, _token, hashed in issued]
     db.session.execute(insert(AccountToken), rows)
     locales = locales_of(user_ids)
     messages = []
     for locale in sorted(set(locales.values())):  # one language switch per language, not per person
         with force_locale(locale):
             expires = datetime_text(expires_dt)
-            for addressee, token, row in zip(addressees, tokens, rows, strict=True):
+            for addressee, token, hashed in issued:
                 if locales[addressee.user_id] == locale:
                     subject, body = _texts(purpose, addressee.name, link_url(purpose, token), expires)
-                    messages.append({"dedupe_key": f"{purpose.value}:{row['token_hash'][:40]}", "to_address": addressee.email, "subject": subject, "body": body})
+                    messages.append({"dedupe_key": f"{purpose.value}:{hashed}", "to_address": addressee.email, "subject": subject, "body": body})
     return queue_messages(messages)

@@ -22,7 +22,7 @@ TOKEN_BYTES = 32
 
 def token_hash(token: str) -> str:
     """Return what the database keeps of a link's secret."""
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _open(token: str, purpose: TokenPurpose, now: datetime):
