@@ -9,12 +9,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_
 from sqlalchemy import exists
-from sqlalchemy import false
 from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy import true
 from sqlalchemy import update
 from sqlalchemy.orm import aliased
 
@@ -26,7 +23,6 @@ from app.accounts.tokens import revoke_tokens_of
 from app.auth.models import Role
 from app.auth.models import User
 from app.auth.models import holds_role
-from app.auth.passwords import password_problem
 from app.auth.services import AccountError
 from app.auth.services import create_user
 from app.auth.services import find_user_by_email
@@ -84,13 +80,13 @@ def _lock_active_admins() -> None:
     db.session.execute(select(User.id).where(User.is_active.is_(True), holds_role(Role.ADMIN)).order_by(User.id).with_for_update())
 
 
-def _guarded_update(user_id: int, loses_admin, **values) -> bool:
-    """Update the account unless the change would leave no active admin; tell whether it was applied.
+def _update_unless_last_admin(user_id: int, **values) -> bool:
+    """Apply a change that takes the account out of the active admins, unless it is the last one.
 
-    :param loses_admin: SQL condition true when the change takes the account out of the active admins.
+    :return: whether it was applied.
     """
     _lock_active_admins()
-    keeps = or_(~and_(User.is_active.is_(True), holds_role(Role.ADMIN), loses_admin), _another_active_admin(user_id))
+    keeps = or_(User.is_active.is_(False), ~holds_role(Role.ADMIN), _another_active_admin(user_id))
     return db.session.execute(update(User).where(User.id == user_id, keeps).values(**values)).rowcount == 1
 
 
@@ -107,7 +103,9 @@ def update_account(user_id: int, first_name: str, last_name: str, roles: Role, l
     values = {"first_name": first_name.strip(), "last_name": last_name.strip(), "roles": int(roles), "locale": locale}
     if display_name:
         values["display_name"] = display_name
-    if not _guarded_update(user_id, true() if Role.ADMIN not in roles else false(), **values):
+    if Role.ADMIN in roles:
+        db.session.execute(update(User).where(User.id == user_id).values(**values))
+    elif not _update_unless_last_admin(user_id, **values):
         raise _last_admin()
     current_app.logger.info("account %s now has roles %s", user_id, roles.names)
 
@@ -120,7 +118,7 @@ def set_account_active(user_id: int, active: bool) -> None:
     if active:
         db.session.execute(update(User).where(User.id == user_id).values(is_active=True))
     else:
-        if not _guarded_update(user_id, true(), is_active=False):
+        if not _update_unless_last_admin(user_id, is_active=False):
             raise _last_admin()
         revoke_sessions(user_id)
         now = now_utc()
@@ -157,11 +155,8 @@ def choose_password(token: str, purpose: TokenPurpose, new_password: str) -> int
     """Use a link to set the account's password; every session of the account ends.
 
     :return: the account's id, or ``None`` if the link is unknown, used or expired.
-    :raise AccountError: if the password breaks the rule (the link stays usable then).
+    :raise AccountError: if the password breaks the rule; the caller rolls back, so the link stays usable.
     """
-    problem = password_problem(new_password)
-    if problem is not None:
-        raise AccountError(problem)
     user_id = redeem_token(token, purpose)
     if user_id is None:
         return None

@@ -71,6 +71,7 @@ def _choose(purpose: TokenPurpose, token: str, title: str):
         try:
             chosen = choose_password(token, purpose, form.new_password.data)
         except AccountError as exc:
+            db.session.rollback()  # the link stays usable
             form.new_password.errors.append(str(exc))
         else:
             if chosen is None:  # used by a request racing this one
