@@ -120,3 +120,27 @@ def test_the_profile_changes_only_its_own_account(app, create_user):
         db.session.commit()
         assert (db.session.get(User, me.id).display_name, db.session.get(User, me.id).locale) == ("Chloé D.", "en")
         assert (db.session.get(User, other.id).display_name, db.session.get(User, other.id).locale) == ("Autre", None)
+
+
+def test_an_admin_keeping_the_role_can_have_names_and_other_roles_changed(app, create_user):
+    admin, other = create_user(roles=Role.ADMIN, name="Admin"), create_user(name="Autre")
+    with app.app_context():
+        update_account(admin.id, "Ada", "Admin", Role.ADMIN | Role.TUTOR, "en")
+        db.session.commit()
+        changed, untouched = db.session.get(User, admin.id), db.session.get(User, other.id)
+        assert (changed.full_name, changed.role_set, changed.locale) == ("Ada Admin", Role.ADMIN | Role.TUTOR, "en")
+        assert (untouched.display_name, untouched.role_set) == ("Autre", Role.LEARNER)
+
+
+def test_sessions_ended_by_a_deactivation_do_not_come_back_with_the_reactivation(app, create_user, course):
+    from tests.conftest import PASSWORD
+
+    user = create_user()
+    browser = app.test_client()
+    assert browser.post("/connexion", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    with app.app_context():
+        set_account_active(user.id, False)
+        db.session.commit()
+        set_account_active(user.id, True)
+        db.session.commit()
+    assert browser.get("/cours/").status_code == 302  # signed out for good: the session was revoked

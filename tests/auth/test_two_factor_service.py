@@ -136,3 +136,13 @@ def test_mandatory_only_for_staff_and_only_when_set(app):
         app.config["TWO_FACTOR_REQUIRED"] = True
         assert required_for(int(Role.ADMIN)) and required_for(int(Role.TUTOR | Role.LEARNER))
         assert not required_for(int(Role.LEARNER)) and not required_for(int(Role.AUTHOR | Role.LEARNER))
+
+
+def test_an_account_with_no_step_used_yet_accepts_its_first_code(app, create_user):
+    user = create_user()
+    secret = new_secret()
+    with app.app_context():
+        account = db.session.get(User, user.id)
+        account.totp_secret, account.totp_enabled_dt = secret, now_utc()  # as before this release kept steps
+        db.session.commit()
+        assert check_second_factor(user.id, _code(secret)) and not check_second_factor(user.id, _code(secret))
