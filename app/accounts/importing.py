@@ -26,7 +26,6 @@ from app.auth.models import NO_PASSWORD
 from app.auth.models import Role
 from app.auth.models import User
 from app.auth.services import looks_like_email
-from app.clock import now_utc
 from app.cohorts.models import Cohort
 from app.cohorts.models import Enrolment
 from app.extensions import db
@@ -96,16 +95,28 @@ class ImportReport:
     invited: int
 
 
+#: What the first cell of a header line may say.
+HEADER_NAMES = frozenset({"email", "e-mail", "courriel", "adresse"})
+#: How much of the file the separator is guessed from.
+SAMPLE = 8192
+
+
+def _delimiter(text: str) -> str:
+    """Guess the separator, ``;`` or ``,`` (the standard library's sniffer; ``;`` for a one-column file)."""
+    try:
+        return csv.Sniffer().sniff(text[:SAMPLE], delimiters=";,").delimiter
+    except csv.Error:
+        return ";"
+
+
 def _rows(text: str) -> list[tuple[int, list[str]]]:
-    """Split the file into numbered rows, guessing the separator (``;`` or ``,``) from the first line."""
+    """Split the file into numbered rows without blank ones; a first line naming the columns is left out."""
     text = text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
-    if rows and rows[0][1] and rows[0][1][0].lower().replace("-", "") in ("email", "courriel", "adresse"):
-        rows = rows[1:]  # the header line
-    return [(line, cells) for line, cells in rows if any(cells)]
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    rows = [(reader.line_num, cells) for cells in ([cell.strip() for cell in row] for row in reader) if any(cells)]
+    if rows and rows[0][1][0].lower() in HEADER_NAMES:
+        return rows[1:]
+    return rows
 
 
 def _roles(cell: str) -> Role | str:
@@ -144,7 +155,7 @@ def _check_line(cells: list[str], cohorts: dict[str, int]) -> tuple[str, Role, i
         return _("aucune cohorte ouverte ne s'appelle « %(name)s »", name=cohort_name)
     if cohort_name and Role.LEARNER not in roles:
         return _("inscription dans une cohorte sans le rôle apprenant")
-    return email, roles, cohorts.get(cohort_name) if cohort_name else None
+    return email, roles, cohorts.get(cohort_name)
 
 
 def plan_import(text: str) -> ImportPlan:
@@ -174,13 +185,15 @@ def plan_import(text: str) -> ImportPlan:
 
 def _create(people: list[Person]) -> dict[str, int]:
     """Insert the new accounts, without a password; return their ids by email."""
+    if not people:
+        return {}
+    # The other columns (active, creation time, session version) take their defaults.
     rows = [
         {"email": p.email, "first_name": p.first_name, "last_name": p.last_name, "display_name": f"{p.first_name} {p.last_name}",
-         "roles": int(p.roles), "password_hash": NO_PASSWORD, "is_active": True, "created_dt": now_utc(), "session_version": 0}
+         "roles": int(p.roles), "password_hash": NO_PASSWORD}
         for p in people
     ]
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(User), rows[start : start + CHUNK])
+    db.session.execute(insert(User), rows)  # SQLAlchemy batches the rows itself
     return _existing_accounts([p.email for p in people])
 
 
@@ -201,17 +214,14 @@ def _update(people: list[Person]) -> None:
 def _enrol(pairs: list[tuple[int, int]]) -> int:
     """Enrol each (cohort, account) pair not enrolled yet; return how many were."""
     wanted = set(pairs)
+    users = sorted({user for _cohort, user in wanted})
     already = set()
-    for cohort_id in {cohort for cohort, _user in wanted}:
-        members = [user for cohort, user in wanted if cohort == cohort_id]
-        for start in range(0, len(members), CHUNK):
-            rows = db.session.execute(
-                select(Enrolment.cohort_id, Enrolment.user_id).where(Enrolment.cohort_id == cohort_id, Enrolment.user_id.in_(members[start : start + CHUNK]))
-            )
-            already.update((row.cohort_id, row.user_id) for row in rows)
-    new = [{"cohort_id": c, "user_id": u, "enrolled_dt": now_utc()} for c, u in sorted(wanted - already)]
-    for start in range(0, len(new), CHUNK):
-        db.session.execute(insert(Enrolment), new[start : start + CHUNK])
+    for start in range(0, len(users), CHUNK):  # the enrolments these people already have, in any cohort
+        rows = db.session.execute(select(Enrolment.cohort_id, Enrolment.user_id).where(Enrolment.user_id.in_(users[start : start + CHUNK])))
+        already.update((row.cohort_id, row.user_id) for row in rows)
+    new = [{"cohort_id": c, "user_id": u} for c, u in sorted(wanted - already)]
+    if new:
+        db.session.execute(insert(Enrolment), new)
     return len(new)
 
 
@@ -224,7 +234,7 @@ def apply_import(plan: ImportPlan, *, enrol: bool, invite: bool) -> ImportReport
     """
     if plan.problems:
         raise ValueError("the file has bad lines")
-    created = _create(plan.new) if plan.new else {}
+    created = _create(plan.new)
     _update(plan.existing)
     ids = {p.email: p.user_id or created[p.email] for p in plan.people}
     enrolled = _enrol([(p.cohort_id, ids[p.email]) for p in plan.people if p.cohort_id is not None]) if enrol else 0
