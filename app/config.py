@@ -143,6 +143,8 @@ class Config:
     OIDC_LOCAL_PASSWORDS = True
     #: Seconds of clock difference with the provider tolerated on the ID token's dates.
     OIDC_CLOCK_LEEWAY = 60
+    #: Seconds to wait for the provider (its metadata, keys, token and userinfo endpoints).
+    OIDC_TIMEOUT = 10
     #: Days an invitation link works (a new one can be sent from the account list).
     INVITATION_VALID_DAYS = 7
     #: Minutes a « mot de passe oublié » link works (at most an hour is advised).

@@ -15,16 +15,15 @@ from flask import Flask
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
+from app.auth.models import NO_PASSWORD
 from app.auth.models import Role
 from app.auth.models import User
-from app.auth.services import AccountError
-from app.auth.services import create_user
 from app.auth.services import find_user_by_email
 from app.auth.services import looks_like_email
 from app.auth.services import normalise_email
 from app.clock import now_utc
+from app.db_util import insert_absent
 from app.extensions import db
 
 #: The name under which the provider is registered with Authlib.
@@ -48,7 +47,7 @@ def init_app(app: Flask) -> None:
         client_id=config["OIDC_CLIENT_ID"],
         client_secret=config["OIDC_CLIENT_SECRET"],
         server_metadata_url=config["OIDC_ISSUER"].rstrip("/") + "/.well-known/openid-configuration",
-        client_kwargs={"scope": config["OIDC_SCOPES"], "code_challenge_method": "S256", "timeout": 10},
+        client_kwargs={"scope": config["OIDC_SCOPES"], "code_challenge_method": "S256", "default_timeout": config["OIDC_TIMEOUT"]},
     )
 
 
@@ -63,10 +62,7 @@ def id_token_checks(provider) -> dict:
     The audience must name this client: a token the same provider issued to another application
     of the organisation opens nothing here.
     """
-    return {
-        "iss": {"essential": True, "values": [provider.load_server_metadata()["issuer"]]},
-        "aud": {"essential": True, "values": [current_app.config["OIDC_CLIENT_ID"]]},
-    }
+    return {"iss": {"values": [provider.load_server_metadata()["issuer"]]}, "aud": {"values": [current_app.config["OIDC_CLIENT_ID"]]}}
 
 
 @dataclass(frozen=True)
@@ -104,6 +100,20 @@ def roles_from_claims(claims: dict, rules: list[RoleRule]) -> Role:
     return roles
 
 
+def _first_sign_in(email: str, claims: dict, roles: Role) -> User:
+    """Create the account of a person the provider names for the first time; return it.
+
+    The insert settles two first sign-ins at once (the email is unique): the second finds the
+    account the first made, without an error.
+    """
+    first, last = str(claims.get("given_name") or ""), str(claims.get("family_name") or "")
+    name = str(claims.get("name") or f"{first} {last}".strip() or email)
+    values = {"email": email, "display_name": name[:120], "first_name": first[:80], "last_name": last[:80], "roles": int(roles), "password_hash": NO_PASSWORD}
+    if insert_absent(User, values, ["email"]):
+        current_app.logger.info("account %s created at its first sign-in through the identity provider", email)
+    return find_user_by_email(email)
+
+
 def sign_in_from_claims(claims: dict, issuer: str) -> User:
     """Return the active account the provider's claims name, linking or creating it; flushes.
 
@@ -111,7 +121,8 @@ def sign_in_from_claims(claims: dict, issuer: str) -> User:
         an account deactivated, or an email already linked to another identity of the provider.
     """
     config = current_app.config
-    email = normalise_email(str(claims.get(config["OIDC_EMAIL_CLAIM"]) or ""))
+    claimed = claims.get(config["OIDC_EMAIL_CLAIM"])
+    email = normalise_email(claimed) if isinstance(claimed, str) else ""
     if not looks_like_email(email):
         raise SsoRefused(_("Le fournisseur d'identité n'a pas donné d'adresse e-mail : la connexion est impossible."))
     if claims.get("email_verified") is False:
@@ -122,13 +133,7 @@ def sign_in_from_claims(claims: dict, issuer: str) -> User:
     if user is None:
         if not config["OIDC_CREATE_ACCOUNTS"]:
             raise SsoRefused(_("Aucun compte n'existe ici pour %(email)s : demandez à l'administrateur de la plateforme de vous en créer un.", email=email))
-        first, last = str(claims.get("given_name") or ""), str(claims.get("family_name") or "")
-        name = str(claims.get("name") or f"{first} {last}".strip() or email)
-        try:
-            with db.session.begin_nested():  # the unique email decides between two first sign-ins at once
-                user = create_user(email, name[:120], None, roles, first_name=first[:80], last_name=last[:80])
-        except (AccountError, IntegrityError):
-            user = find_user_by_email(email)  # created meanwhile by the sign-in that won
+        user = _first_sign_in(email, claims, roles)
     elif user.sso_subject not in (None, subject):
         raise SsoRefused(_("Cette adresse e-mail est liée à une autre identité du fournisseur : contactez l'administrateur de la plateforme."))
     if not user.is_active or user.anonymised_dt is not None:

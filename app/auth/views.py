@@ -149,7 +149,12 @@ def sso_start():
     session[SSO_NEXT_KEY] = safe_next_url(request.args.get("next"), url_for("catalogue.course_map"))
     hint = request.args.get("login_hint", "")[:254]
     redirect_uri = current_app.config["PLATFORM_HOMEPAGE"].rstrip("/") + url_for(".sso_callback")
-    return oidc.client().authorize_redirect(redirect_uri, **({"login_hint": hint} if hint else {}))
+    try:
+        return oidc.client().authorize_redirect(redirect_uri, **({"login_hint": hint} if hint else {}))
+    except requests.RequestException as exc:  # its metadata could not be read: the provider is down or unreachable
+        current_app.logger.warning("identity provider unreachable: %s: %s", type(exc).__name__, exc)
+        reason = _("Le fournisseur d'identité ne répond pas. Réessayez dans quelques minutes ; si cela dure, prévenez l'administrateur de la plateforme.")
+        return render_template("auth/sso_refused.html", reason=reason, title=_("Connexion impossible pour l'instant")), 503
 
 
 @bp.route("/connexion/sso/retour")

@@ -134,18 +134,18 @@ def test_an_id_token_with_a_bad_signature_is_refused(sso_app, monkeypatch, caplo
     assert "BadSignatureError" in _refused(sso_app, caplog)
 
 
-def _token_for_another_client(issuer: str, nonce: str) -> str:
-    """Return a genuine ID token the provider issues to ``other-app`` (with the nonce given), as that app would get it."""
+def _token_for_client(issuer: str, nonce: str, client_id: str, secret: str) -> str:
+    """Return a genuine ID token the provider issues to ``client_id`` (with the nonce given), as that client would get it."""
     verifier = generate_token(48)
     query = {
-        "client_id": "other-app", "response_type": "code", "scope": "openid email profile", "redirect_uri": CALLBACK, "state": "its-own-state",
+        "client_id": client_id, "response_type": "code", "scope": "openid email profile", "redirect_uri": CALLBACK, "state": "its-own-state",
         "nonce": nonce, "code_challenge": create_s256_code_challenge(verifier), "code_challenge_method": "S256", "login_hint": "bob",
     }
     back = through_provider(issuer + "/auth?" + urlencode(query))
     code = parse_qs(urlsplit(back).query)["code"][0]
     answer = requests.post(
         issuer + "/token", data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK, "code_verifier": verifier},
-        auth=("other-app", "other-secret-for-tests"), timeout=10,
+        auth=(client_id, secret), timeout=10,
     )
     assert answer.status_code == 200, answer.text
     return answer.json()["id_token"]
@@ -155,7 +155,7 @@ def test_an_id_token_for_another_audience_is_refused(sso_app, openid_provider, m
     client = sso_app.test_client()
     location = start_sign_in(client, "bob")
     nonce = parse_qs(urlsplit(location).query)["nonce"][0]  # the same nonce: only the audience differs
-    foreign = _token_for_another_client(openid_provider, nonce)
+    foreign = _token_for_client(openid_provider, nonce, "other-app", "other-secret-for-tests")
     _swap_id_token(monkeypatch, lambda token: foreign)
     with caplog.at_level("WARNING"):
         response = back_at_platform(client, through_provider(location))
@@ -203,3 +203,36 @@ def test_the_authorization_request_carries_pkce_state_and_nonce(sso_app, openid_
     assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) == 43
     assert len(query["state"][0]) >= 20 and len(query["nonce"][0]) >= 20
     assert start_sign_in(client, "bob") != location  # a new state, nonce and verifier each time
+
+
+def test_an_id_token_from_another_issuer_is_refused(sso_app, monkeypatch, caplog):
+    """Another provider (here with the same quick-start keys, so its signature verifies) is not ours."""
+    client = sso_app.test_client()
+    location = start_sign_in(client, "bob")
+    nonce = parse_qs(urlsplit(location).query)["nonce"][0]
+    with running_provider() as elsewhere:
+        foreign = _token_for_client(elsewhere, nonce, "lms", "lms-secret-for-tests")
+    _swap_id_token(monkeypatch, lambda token: foreign)
+    with caplog.at_level("WARNING"):
+        response = back_at_platform(client, through_provider(location))
+    assert response.status_code == 400 and _account(sso_app, "bob@example.org") is None
+    assert any("'iss'" in record.getMessage() for record in caplog.records), [r.getMessage() for r in caplog.records]
+
+
+def test_a_provider_that_does_not_answer_gets_a_clear_page(make_app, course):
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()  # accepts connections, never answers
+    try:
+        app = make_app(**sso_settings(f"http://127.0.0.1:{silent.getsockname()[1]}", OIDC_TIMEOUT=0.5))
+        response = app.test_client().get("/connexion/sso")
+        assert response.status_code == 503 and "Le fournisseur d&#39;identité ne répond pas." in response.text
+    finally:
+        silent.close()
+
+
+def test_an_issuer_written_with_a_final_slash_works(make_app, openid_provider, course):
+    app = make_app(**sso_settings(openid_provider + "/"))
+    assert sign_in_through(app.test_client(), "bob").status_code == 302
