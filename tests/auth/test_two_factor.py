@@ -157,3 +157,46 @@ def test_code_guesses_are_rate_limited(make_app, create_user):
     assert _password_step(browser, user.email).status_code == 303
     statuses = [browser.post("/connexion/code", data={"code": "12345a"}).status_code for _ in range(5)]
     assert statuses == [400, 400, 400, 400, 429]
+
+
+def _pending(app, learner, client):
+    secret, _ = _turn_on(app, client)
+    client.post("/deconnexion")
+    browser = app.test_client()
+    assert _password_step(browser, learner.email).headers["Location"] == "/connexion/code"
+    return secret, browser
+
+
+def test_the_code_step_ends_when_the_account_is_deactivated_or_its_sessions_revoked(app, client, learner):
+    from app.accounts.services import set_account_active
+    from app.auth.services import revoke_sessions
+
+    secret, browser = _pending(app, learner, client)
+    with app.app_context():
+        revoke_sessions(learner.id)  # a password change elsewhere, say
+        db.session.commit()
+    assert browser.post("/connexion/code", data={"code": _code(app, secret, 1)}).headers["Location"] == "/connexion"
+    secret_again, browser = secret, app.test_client()
+    _password_step(browser, learner.email)
+    with app.app_context():
+        set_account_active(learner.id, False)
+        db.session.commit()
+    assert browser.post("/connexion/code", data={"code": _code(app, secret_again, 1)}).headers["Location"] == "/connexion"
+    assert browser.get("/cours/").status_code == 302
+
+
+def test_the_code_step_leads_where_the_sign_in_was_going(app, client, learner):
+    secret, _ = _turn_on(app, client)
+    client.post("/deconnexion")
+    browser = app.test_client()
+    browser.post("/connexion?next=/cours/bases/premiere", data={"email": learner.email, "password": PASSWORD})
+    response = browser.post("/connexion/code", data={"code": _code(app, secret, 1)})
+    assert response.headers["Location"] == "/cours/bases/premiere"
+
+
+def test_a_forged_code_step_names_no_one(app, client, learner):
+    browser = app.test_client()
+    for pending in ({"user": "1", "version": 0, "at": 0, "next": "/"}, "not a dict", {"user": learner.id}):
+        with browser.session_transaction() as session:
+            session["pending_sign_in"] = pending
+        assert browser.get("/connexion/code").headers["Location"] == "/connexion"
