@@ -34,6 +34,9 @@ def test_a_first_line_naming_the_columns_is_left_out(app, header):
 def test_the_separator_is_guessed_and_blank_lines_are_skipped(app):
     semicolons = _plan(app, "\n\nana@example.org;Lopez, Ana;Maria\n\nbob@example.org;Bob;Martin\n")
     assert semicolons.problems == [] and [(p.line, p.first_name, p.last_name) for p in semicolons.people] == [(3, "Lopez, Ana", "Maria"), (5, "Bob", "Martin")]
+    # Only ; and , separate: a letter found once on every line is still a letter.
+    letters = _plan(app, "Xavier@example.org\nXena@example.org\n")
+    assert letters.problems == [Problem(1, "prénom et nom sont obligatoires"), Problem(2, "prénom et nom sont obligatoires")]
     commas = _plan(app, "ana@example.org,Ana,Lopez\n")
     assert commas.problems == [] and commas.people[0].last_name == "Lopez"
     one_column = _plan(app, "ana@example.org\n")
@@ -67,7 +70,7 @@ def test_applying_enrols_across_chunks_and_once(app, create_user, monkeypatch):
         other = get_or_create_cohort("Mars", date(2027, 3, 1), date(2027, 4, 30))
         db.session.commit()
         first_id, other_id = first.id, other.id
-    already = create_user(email="p0@example.org")
+    already = create_user(email="p4@example.org")  # the last of the file: found in the last chunk
     with app.app_context():
         enrol(db.session.get(Cohort, first_id), db.session.get(User, already.id))  # in Janvier already
         enrol(db.session.get(Cohort, other_id), db.session.get(User, already.id))  # and in Mars
