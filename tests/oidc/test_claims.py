@@ -130,3 +130,42 @@ def test_two_first_sign_ins_at_once_make_one_account(sso, monkeypatch):
 def test_role_values_may_hold_equals_and_colons():
     rules = parse_role_mapping("groups=cn=tuteurs:tutor,roles=urn:lms:admin:admin")
     assert roles_from_claims({"groups": ["cn=tuteurs"], "roles": "urn:lms:admin"}, rules) == Role.LEARNER | Role.TUTOR | Role.ADMIN
+
+
+def test_first_sign_ins_are_written_to_the_log_and_deactivated_accounts_refused(sso, create_user, caplog):
+    with caplog.at_level(logging.INFO, logger="app"):
+        _sign_in(sso, email="new@example.org")
+    assert "account new@example.org created at its first sign-in through the identity provider" in caplog.messages
+    gone = create_user(email="gone@example.org")
+    with sso.app_context():
+        db.session.get(User, gone.id).is_active = False
+        db.session.commit()
+    assert _refused(sso, email="gone@example.org", sub="s-2") == "Ce compte est désactivé : contactez l'administrateur de la plateforme."
+
+
+def test_the_metadata_is_read_at_the_discovery_address(make_app, course):
+    """Whatever the issuer's final slash, the platform asks for ``<issuer>/.well-known/openid-configuration``."""
+    import http.server
+    import threading as threads
+
+    asked = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            asked.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threads.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for issuer in (f"http://127.0.0.1:{server.server_port}/realms/lms", f"http://127.0.0.1:{server.server_port}/realms/lms/"):
+            app = make_app(OIDC_ISSUER=issuer, OIDC_CLIENT_ID="lms", OIDC_CLIENT_SECRET="x")
+            assert app.test_client().get("/connexion/sso").status_code == 503  # no metadata there
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == ["/realms/lms/.well-known/openid-configuration"] * 2
