@@ -133,21 +133,22 @@ def await_second_factor(user: User, next_url: str) -> None:
     session[PENDING_KEY] = {"user": user.id, "version": user.session_version or 0, "at": now_utc().timestamp(), "next": next_url}
 
 
-def pending_second_factor() -> tuple[int | None, str]:
-    """Return the account waiting for its code in this session and where to go next, or ``(None, "")``.
+def pending_second_factor() -> tuple[int, str] | None:
+    """Return the account waiting for its code in this session and where to go next, or ``None``.
 
-    Nobody waits once ``TWO_FACTOR_PENDING_MINUTES`` have passed, or if the account's sessions
-    were revoked meanwhile (its password changed, it was deactivated).
+    Nobody waits once ``TWO_FACTOR_PENDING_MINUTES`` have passed, or if the account was
+    deactivated or its sessions revoked meanwhile (its password changed, say).
     """
     pending = session.get(PENDING_KEY)
-    if not isinstance(pending, dict):
-        return None, ""
-    age = now_utc().timestamp() - float(pending.get("at", 0))
-    user_id = pending.get("user")
-    current = db.session.execute(select(User.session_version, User.is_active).where(User.id == user_id)).first() if isinstance(user_id, int) else None
+    user_id = pending.get("user") if isinstance(pending, dict) else None
+    if not isinstance(user_id, int) or not isinstance(pending.get("at"), float):
+        session.pop(PENDING_KEY, None)
+        return None
+    age = now_utc().timestamp() - pending["at"]
+    current = db.session.execute(select(User.session_version, User.is_active).where(User.id == user_id)).first()
     if age > 60 * current_app.config["TWO_FACTOR_PENDING_MINUTES"] or current is None or not current.is_active or current.session_version != pending.get("version"):
         session.pop(PENDING_KEY, None)
-        return None, ""
+        return None
     return user_id, str(pending.get("next") or "/")
 
 

@@ -82,10 +82,11 @@ def login():
 @bp.route("/connexion/code", methods=["GET", "POST"])
 def second_factor():
     """The second step of a two-factor sign-in: a code from the app, or a recovery code."""
-    user_id, next_url = pending_second_factor()
-    if user_id is None:
+    pending = pending_second_factor()
+    if pending is None:
         flash(_("Reprenez la connexion depuis le début : l'étape du code a expiré."), "info")
         return redirect(url_for(".login"), code=303)
+    user_id, next_url = pending
     form = SecondFactorForm()
     if form.validate_on_submit():
         user = db.session.get(User, user_id)

@@ -50,3 +50,40 @@ def test_setting_a_password_touches_only_that_account(app, create_user):
         db.session.commit()
         assert db.session.get(User, other.id).session_version == 0
         assert not db.session.get(User, other.id).check_password("un-mot-de-passe-tout-neuf")
+
+
+def test_an_address_may_be_254_characters_and_no_more():
+    local = "a" * 64
+    domain = "b" * (254 - 64 - 1 - 3) + ".fr"
+    assert looks_like_email(f"{local}@{domain}") and len(f"{local}@{domain}") == 254
+    assert not looks_like_email(f"{local}a@{domain}")
+
+
+def test_names_are_empty_unless_given_and_passwords_use_the_configured_hash(app, caplog):
+    import logging
+
+    with app.app_context():
+        user = create_user("ana@example.org", "Ana", None)
+        db.session.commit()
+        assert (user.first_name, user.last_name, user.locale) == ("", "", None)
+        with caplog.at_level(logging.INFO, logger="app"):
+            set_new_password(user.id, "un-mot-de-passe-tout-neuf")
+        db.session.commit()
+        db.session.refresh(user)
+        assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
+    assert f"account {user.id} chose a new password through a link; its sessions are revoked" in caplog.messages
+
+
+def test_holds_role_reads_the_table_it_is_given(app, create_user):
+    from sqlalchemy import func
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from app.auth.models import holds_role
+
+    create_user(roles=Role.ADMIN)
+    create_user(roles=Role.LEARNER)
+    other = aliased(User)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(other).where(holds_role(Role.ADMIN, other))) == 1
+        assert db.session.scalar(select(func.count()).select_from(User).where(holds_role(Role.LEARNER))) == 1

@@ -200,3 +200,42 @@ def test_a_forged_code_step_names_no_one(app, client, learner):
         with browser.session_transaction() as session:
             session["pending_sign_in"] = pending
         assert browser.get("/connexion/code").headers["Location"] == "/connexion"
+
+
+def test_the_code_step_lasts_exactly_the_configured_minutes(app, client, learner, clock):
+    secret, _ = _turn_on(app, client)
+    client.post("/deconnexion")
+    for wait, still_there in ((timedelta(minutes=4), True), (timedelta(minutes=5), True), (timedelta(minutes=5, seconds=1), False)):
+        browser = app.test_client()
+        _password_step(browser, learner.email)
+        clock.now += wait
+        response = browser.get("/connexion/code")
+        assert (response.status_code == 200) is still_there, wait
+        if not still_there:
+            with browser.session_transaction() as session:
+                assert "pending_sign_in" not in session  # forgotten, not only refused
+        clock.now -= wait
+
+
+def test_a_code_step_survives_only_while_its_account_is_active(app, client, learner):
+    _pending(app, learner, client)
+    browser = app.test_client()
+    _password_step(browser, learner.email)
+    with app.app_context():
+        db.session.get(User, learner.id).is_active = False  # without revoking its sessions
+        db.session.commit()
+    assert browser.get("/connexion/code").status_code == 303
+
+
+def test_a_well_formed_code_step_with_no_destination_leads_home(app, client, learner):
+    secret, _ = _turn_on(app, client)
+    client.post("/deconnexion")
+    browser = app.test_client()
+    with app.app_context():
+        version, now = db.session.get(User, learner.id).session_version, now_utc().timestamp()
+    with browser.session_transaction() as session:
+        session["pending_sign_in"] = {"user": str(learner.id), "version": version, "at": now}  # an id that is not a number
+    assert browser.get("/connexion/code").status_code == 303
+    with browser.session_transaction() as session:
+        session["pending_sign_in"] = {"user": learner.id, "version": version, "at": now}
+    assert browser.post("/connexion/code", data={"code": _code(app, secret, 1)}).headers["Location"] == "/"
