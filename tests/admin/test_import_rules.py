@@ -70,7 +70,9 @@ def test_applying_enrols_across_chunks_and_once(app, create_user, monkeypatch):
         other = get_or_create_cohort("Mars", date(2027, 3, 1), date(2027, 4, 30))
         db.session.commit()
         first_id, other_id = first.id, other.id
-    already = create_user(email="p4@example.org")  # the last of the file: found in the last chunk
+    for n in range(4):
+        create_user(email=f"p{n}@example.org")
+    already = create_user(email="p4@example.org")  # the largest id: its enrolments are read in the last chunk
     with app.app_context():
         enrol(db.session.get(Cohort, first_id), db.session.get(User, already.id))  # in Janvier already
         enrol(db.session.get(Cohort, other_id), db.session.get(User, already.id))  # and in Mars
@@ -79,7 +81,7 @@ def test_applying_enrols_across_chunks_and_once(app, create_user, monkeypatch):
     with app.app_context():
         report = apply_import(plan_import(text), enrol=True, invite=False)
         db.session.commit()
-        assert (report.created, report.updated, report.enrolled, report.invited) == (4, 1, 4, 0)
+        assert (report.created, report.updated, report.enrolled, report.invited) == (0, 5, 4, 0)
         assert db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == first_id)) == 5
         assert db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == other_id)) == 1
 
