@@ -239,3 +239,12 @@ def test_a_well_formed_code_step_with_no_destination_leads_home(app, client, lea
     with browser.session_transaction() as session:
         session["pending_sign_in"] = {"user": learner.id, "version": version, "at": now}
     assert browser.post("/connexion/code", data={"code": _code(app, secret, 1)}).headers["Location"] == "/"
+
+
+def test_a_malformed_code_step_is_forgotten(app):
+    browser = app.test_client()
+    with browser.session_transaction() as session:
+        session["pending_sign_in"] = "not a dict"
+    assert browser.get("/connexion/code").status_code == 303
+    with browser.session_transaction() as session:
+        assert "pending_sign_in" not in session
