@@ -4,7 +4,7 @@ Run from the repository root with the virtual environment's Python::
 
     .venv/bin/python -m bench.load [--learners 200] [--seed 7]
 
-It migrates a fresh temporary SQLite database (or ``BENCH_DATABASE_URL``, e.g.
+It migrates a fresh temporary SQLite database (or the one named by ``DATABASE_URL``, as for every benchmark, e.g.
 ``postgresql://postgres@127.0.0.1:5432/bench``: a scratch database, every table of which is
 dropped), loads the demo data, creates the learners in the demo cohort, starts the platform
 under gunicorn with the production settings file, and lets every learner, each in its own
@@ -493,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the load test; print the figures and the RESULT line."""
     args = parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'load.sqlite'}"
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'load.sqlite'}"
     print(f"database: {without_password(database_url)}; {args.learners} learners")
     server = None
     try:

@@ -4,7 +4,7 @@ Run from the repository root with the virtual environment's Python::
 
     .venv/bin/python -m bench.pages [--duration SECONDS]
 
-It sets up demo data in a fresh temporary SQLite database (or in ``BENCH_DATABASE_URL`` if set,
+It sets up demo data in a fresh temporary SQLite database (or in the one named by ``DATABASE_URL``, as for every benchmark,
 e.g. ``postgresql://postgres@127.0.0.1:5432/test``: that database gets migrated and the demo
 accounts), starts the platform and a minimal Flask app serving a page of the same size (the
 ceiling) under gunicorn with the same settings file, signs the demo learner in once, and drives
@@ -427,7 +427,7 @@ def run_both(config: Path, workdir: Path, seconds: int) -> tuple[int, dict[str, 
 
     Both gunicorn masters are stopped on the way out, whatever happens.
     """
-    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite'}"
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite'}"
     print(f"database: {without_password(database_url)}")
     env = app_environment(database_url)
     script = workdir / "status.lua"
