@@ -25,6 +25,7 @@ from app.accounts.models import TokenPurpose
 from app.auth.models import NO_PASSWORD
 from app.auth.models import Role
 from app.auth.models import User
+from app.auth.models import full_name_of
 from app.auth.services import looks_like_email
 from app.cohorts.models import Cohort
 from app.cohorts.models import Enrolment
@@ -189,7 +190,7 @@ def _create(people: list[Person]) -> dict[str, int]:
         return {}
     # The other columns (active, creation time, session version) take their defaults.
     rows = [
-        {"email": p.email, "first_name": p.first_name, "last_name": p.last_name, "display_name": f"{p.first_name} {p.last_name}",
+        {"email": p.email, "first_name": p.first_name, "last_name": p.last_name, "display_name": full_name_of(p.first_name, p.last_name),
          "roles": int(p.roles), "password_hash": NO_PASSWORD}
         for p in people
     ]
@@ -207,7 +208,7 @@ def _update(people: list[Person]) -> None:
         .where(table.c.id == bindparam("account_id"))
         .values(first_name=bindparam("first"), last_name=bindparam("last"), display_name=bindparam("shown"), roles=table.c.roles.op("|")(bindparam("added")))
     )
-    rows = [{"account_id": p.user_id, "first": p.first_name, "last": p.last_name, "shown": f"{p.first_name} {p.last_name}", "added": int(p.roles)} for p in people]
+    rows = [{"account_id": p.user_id, "first": p.first_name, "last": p.last_name, "shown": full_name_of(p.first_name, p.last_name), "added": int(p.roles)} for p in people]
     db.session.execute(statement, rows)
 
 

@@ -22,6 +22,7 @@ from app.accounts.tokens import redeem_token
 from app.accounts.tokens import revoke_tokens_of
 from app.auth.models import Role
 from app.auth.models import User
+from app.auth.models import full_name_of
 from app.auth.models import holds_role
 from app.auth.services import AccountError
 from app.auth.services import create_user
@@ -46,7 +47,7 @@ class Identity:
 
     @property
     def display_name(self) -> str:
-        return f"{self.first_name.strip()} {self.last_name.strip()}".strip() or self.email.strip()
+        return full_name_of(self.first_name, self.last_name) or self.email.strip()
 
 
 def addressee(user: User) -> Addressee:
@@ -99,7 +100,7 @@ def update_account(user_id: int, first_name: str, last_name: str, roles: Role, l
 
     :raise AccountError: if it would leave the platform without an active admin.
     """
-    display_name = f"{first_name.strip()} {last_name.strip()}".strip()
+    display_name = full_name_of(first_name, last_name)
     values = {"first_name": first_name.strip(), "last_name": last_name.strip(), "roles": int(roles), "locale": locale}
     if display_name:
         values["display_name"] = display_name

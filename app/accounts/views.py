@@ -61,11 +61,15 @@ def forgot_password():
     return render_form("accounts/forgot_password.html", form, title=_("Mot de passe oublié"))
 
 
+def _link_invalid(purpose: TokenPurpose):
+    return render_template("accounts/link_invalid.html", purpose=purpose.value, title=_("Lien expiré ou déjà utilisé")), 404
+
+
 def _choose(purpose: TokenPurpose, token: str, title: str):
     """The page of a link: choose a password; a link unknown, used or expired gets a 404 saying so."""
     user_id = peek_token(token, purpose)
     if user_id is None:
-        return render_template("accounts/link_invalid.html", purpose=purpose.value, title=_("Lien expiré ou déjà utilisé")), 404
+        return _link_invalid(purpose)
     form = ChoosePasswordForm()
     if form.validate_on_submit():
         try:
@@ -76,7 +80,7 @@ def _choose(purpose: TokenPurpose, token: str, title: str):
         else:
             if chosen is None:  # used by a request racing this one
                 db.session.rollback()
-                return render_template("accounts/link_invalid.html", purpose=purpose.value, title=_("Lien expiré ou déjà utilisé")), 404
+                return _link_invalid(purpose)
             db.session.commit()
             flash(_("Votre mot de passe est enregistré : connectez-vous avec votre adresse e-mail et ce mot de passe."), "success")
             return redirect(url_for("auth.login"), code=303)

@@ -28,6 +28,7 @@ from app.admin.account_forms import EditAccountForm
 from app.admin.account_forms import ImportConfirmForm
 from app.admin.account_forms import ImportFileForm
 from app.admin.account_forms import NewAccountForm
+from app.admin.forms import open_cohort_choices
 from app.admin.views import bp
 from app.auth.decorators import role_required
 from app.auth.models import Role
@@ -48,8 +49,7 @@ ACCOUNTS_PER_PAGE = 50
 
 
 def _open_cohort_choices(empty_label: str) -> list[SelectChoice]:
-    cohorts = db.session.execute(select(Cohort.id, Cohort.name).where(Cohort.is_closed.is_(False)).order_by(Cohort.name)).all()
-    return [SelectChoice("", empty_label)] + [SelectChoice(str(c.id), c.name) for c in cohorts]
+    return [SelectChoice("", empty_label), *open_cohort_choices()]
 
 
 def _search_form() -> tuple[AccountSearchForm, AccountFilter]:

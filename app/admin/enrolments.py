@@ -7,11 +7,11 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
-from wtforms import SelectChoice
 
 from app.admin.forms import CohortForm
 from app.admin.forms import MoveLearnerForm
 from app.admin.forms import UnenrolForm
+from app.admin.forms import open_cohort_choices
 from app.admin.views import bp
 from app.alerts.queries import cohort_day
 from app.auth.decorators import role_required
@@ -68,8 +68,7 @@ def edit_cohort(cohort_id: int):
 
 def _move_form(cohort: Cohort) -> MoveLearnerForm:
     form = MoveLearnerForm(prefix="move")
-    others = db.session.execute(select(Cohort.id, Cohort.name).where(Cohort.is_closed.is_(False), Cohort.id != cohort.id).order_by(Cohort.name)).all()
-    form.target.choices = [SelectChoice(str(c.id), c.name) for c in others]
+    form.target.choices = open_cohort_choices(but=cohort.id)
     return form
 
 

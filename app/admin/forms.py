@@ -5,10 +5,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
+from sqlalchemy import select
 from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import EmailField
 from wtforms import IntegerField
+from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
@@ -17,6 +19,9 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import ValidationError
+
+from app.cohorts.models import Cohort
+from app.extensions import db
 
 
 def _days(label, default):
@@ -106,3 +111,11 @@ class MoveLearnerForm(FlaskForm):
 
     target = SelectField(_l("Cohorte d'arrivée"), choices=[], validators=[InputRequired(_l("Choisissez une cohorte."))])
     submit = SubmitField(_l("Déplacer"))
+
+
+def open_cohort_choices(but: int | None = None) -> list[SelectChoice]:
+    """Return the open cohorts (all but ``but``) as choices of a select, by name."""
+    query = select(Cohort.id, Cohort.name).where(Cohort.is_closed.is_(False)).order_by(Cohort.name)
+    if but is not None:
+        query = query.where(Cohort.id != but)
+    return [SelectChoice(str(c.id), c.name) for c in db.session.execute(query)]

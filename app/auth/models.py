@@ -164,7 +164,7 @@ class User(RoleHolder, UserMixin, db.Model):
     @property
     def full_name(self) -> str:
         """Return the given and family names, or the display name when the organisation gave none."""
-        return f"{self.first_name} {self.last_name}".strip() or self.display_name
+        return full_name_of(self.first_name, self.last_name) or self.display_name
 
     def get_id(self) -> str:
         """Return the identifier Flask-Login keeps in the session (see :func:`session_token`)."""
@@ -187,6 +187,11 @@ class User(RoleHolder, UserMixin, db.Model):
 @functools.cache
 def _dummy_hash(method: str) -> str:
     return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def full_name_of(first_name: str, last_name: str) -> str:
+    """Return « first last », trimmed ("" when both are empty): the name an account is shown by."""
+    return f"{first_name.strip()} {last_name.strip()}".strip()
 
 
 def holds_role(role: Role, table=None):

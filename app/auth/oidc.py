@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.auth.models import NO_PASSWORD
 from app.auth.models import Role
 from app.auth.models import User
+from app.auth.models import full_name_of
 from app.auth.services import find_user_by_email
 from app.auth.services import looks_like_email
 from app.auth.services import normalise_email
@@ -107,7 +108,7 @@ def _first_sign_in(email: str, claims: dict, roles: Role) -> User:
     account the first made, without an error.
     """
     first, last = str(claims.get("given_name") or ""), str(claims.get("family_name") or "")
-    name = str(claims.get("name") or f"{first} {last}".strip() or email)
+    name = str(claims.get("name") or full_name_of(first, last) or email)
     values = {"email": email, "display_name": name[:120], "first_name": first[:80], "last_name": last[:80], "roles": int(roles), "password_hash": NO_PASSWORD}
     if insert_absent(User, values, ["email"]):
         current_app.logger.info("account %s created at its first sign-in through the identity provider", email)
