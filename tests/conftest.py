@@ -31,8 +31,9 @@ from tests.smtp import smtp_server_for
 DATA_DIR = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 PASSWORD = "motdepasse-de-test"
-#: Cheap hashing: the tests are about behaviour, not about slowing down attackers.
-FAST_HASH = "pbkdf2:sha256:1000"
+#: Cheap Argon2id (8 KiB, 1 pass): the tests are about behaviour, not about slowing down attackers;
+#: tests/auth/test_password_hashing.py signs in with the production parameters.
+FAST_HASH = {"memory_cost": 8, "time_cost": 1, "parallelism": 1}
 
 
 def app_config(database_url: str, **overrides) -> dict:
@@ -43,7 +44,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
-        "PASSWORD_HASH_METHOD": FAST_HASH,
+        "PASSWORD_HASH_PARAMETERS": FAST_HASH,
         "PASSWORD_RESET_MIN_SECONDS": 0,  # the padding has its own test; the others need not wait
         "COURSE_DIR": DATA_DIR / "course",
         "QUIZZES_DIR": DATA_DIR / "quizzes",

@@ -1,8 +1,6 @@
 """User accounts and their roles."""
 
 import enum
-import functools
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -14,9 +12,8 @@ from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
-from werkzeug.security import check_password_hash
-from werkzeug.security import generate_password_hash
 
+from app.auth import hashing
 from app.clock import now_utc
 from app.db_types import UTCDateTime
 from app.extensions import db
@@ -131,7 +128,8 @@ class User(RoleHolder, UserMixin, db.Model):
     #: Given and family names, as the organisation knows them (admin pages, CSV import, identity provider).
     first_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     last_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
-    #: Werkzeug password hash (scrypt by default); a value without ``$`` matches no password
+    #: Argon2id password hash (``app/auth/hashing.py``; Werkzeug's scrypt or PBKDF2 for accounts not
+    #: signed in since, upgraded at their next sign-in); a value without ``$`` matches no password
     #: (an invited person who has not chosen one yet, an anonymised account).
     password_hash: Mapped[str] = mapped_column(String(256))
     #: Bit set of :class:`Role` values; kept in the user row so one query loads a user with roles.
@@ -170,23 +168,18 @@ class User(RoleHolder, UserMixin, db.Model):
         """Return the identifier Flask-Login keeps in the session (see :func:`session_token`)."""
         return session_token(self.id, self.session_version or 0)
 
-    def set_password(self, password: str, method: str) -> None:
-        """Store a salted hash of ``password`` made with ``method`` (``PASSWORD_HASH_METHOD``)."""
-        self.password_hash = generate_password_hash(password, method=method)
+    def set_password(self, password: str, parameters: dict) -> None:
+        """Store a salted Argon2id hash of ``password`` made with ``parameters`` (``PASSWORD_HASH_PARAMETERS``)."""
+        self.password_hash = hashing.hash_password(password, parameters)
 
     def check_password(self, password: str) -> bool:
         """Tell whether ``password`` matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
+        return hashing.verify_password(self.password_hash, password)
 
     @property
     def has_password_hash(self) -> bool:
         """Tell whether a password can match (an anonymised account keeps no hash)."""
         return "$" in (self.password_hash or "")
-
-
-@functools.cache
-def _dummy_hash(method: str) -> str:
-    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def full_name_of(first_name: str, last_name: str) -> str:
@@ -201,12 +194,6 @@ def holds_role(role: Role, table=None):
 
 #: Stored as the hash of an account without a password yet: it matches nothing.
 NO_PASSWORD = "!"
-
-
-def check_password_against_dummy(password: str, method: str) -> bool:
-    """Spend the time of a real password check, for an account that does not exist; always false."""
-    check_password_hash(_dummy_hash(method), password)
-    return False
 
 
 class LoginAttempt(db.Model):

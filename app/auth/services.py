@@ -12,13 +12,14 @@ from flask_login import logout_user
 from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy import update
-from werkzeug.security import generate_password_hash
 
+from app.auth.hashing import check_against_dummy
+from app.auth.hashing import hash_password
+from app.auth.hashing import needs_rehash
 from app.auth.models import NO_PASSWORD
 from app.auth.models import Role
 from app.auth.models import SignedInUser
 from app.auth.models import User
-from app.auth.models import check_password_against_dummy
 from app.auth.models import parse_session_token
 from app.auth.passwords import password_problem
 from app.clock import now_utc
@@ -69,15 +70,15 @@ def create_user(
         roles=int(roles), locale=locale, password_hash=NO_PASSWORD,
     )
     if password is not None:
-        user.set_password(password, _hash_method())
+        user.set_password(password, _hash_parameters())
     db.session.add(user)
     db.session.flush()
     current_app.logger.info("account %s created with roles %s", user.email, roles.names)
     return user
 
 
-def _hash_method() -> str:
-    return current_app.config["PASSWORD_HASH_METHOD"]
+def _hash_parameters() -> dict:
+    return current_app.config["PASSWORD_HASH_PARAMETERS"]
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -85,17 +86,40 @@ def authenticate(email: str, password: str) -> User | None:
 
     A password is hashed whether or not the account exists or may sign in, so the answer takes
     as long for an unknown address as for a known one and does not tell who has an account.
+    A hash made the old way is upgraded on the way (see :func:`upgrade_password_hash`).
     """
     user = find_user_by_email(email)
     if user is not None and user.has_password_hash:
         matches = user.check_password(password)
     else:  # unknown, or anonymised (its stored value is not a hash)
-        matches = check_password_against_dummy(password, _hash_method())
+        matches = check_against_dummy(password, _hash_parameters())
     if user is None or not user.is_active or not matches:
         return None
     user.last_login_dt = now_utc()
     db.session.flush()
+    upgrade_password_hash(user, password)
     return user
+
+
+def upgrade_password_hash(user: User, password: str) -> bool:
+    """Hash ``password``, which just matched, anew if the account's hash was made otherwise than today.
+
+    That is a Werkzeug hash (scrypt, PBKDF2) or an Argon2id one of other parameters: the password
+    is known only at sign-in, so that is when the hash changes, without the person noticing.
+    The update is conditional on the hash that was checked, so a password changed meanwhile is
+    not overwritten and of two sign-ins at once only one writes.
+
+    :return: whether this call stored a new hash.
+    """
+    checked, parameters = user.password_hash, _hash_parameters()
+    if not needs_rehash(checked, parameters):
+        return False
+    upgraded = db.session.execute(
+        update(User).where(User.id == user.id, User.password_hash == checked).values(password_hash=hash_password(password, parameters))
+    )
+    if upgraded.rowcount == 1:
+        current_app.logger.info("account %s: password hash upgraded to Argon2id", user.id)
+    return upgraded.rowcount == 1
 
 
 def revoke_sessions(user_id: int) -> None:
@@ -179,7 +203,7 @@ def change_password(user_id: int, current_password: str, new_password: str) -> U
     changed = db.session.execute(
         update(User)
         .where(User.id == user_id, User.password_hash == checked_hash)
-        .values(password_hash=generate_password_hash(new_password, method=_hash_method()), session_version=User.session_version + 1)
+        .values(password_hash=hash_password(new_password, _hash_parameters()), session_version=User.session_version + 1)
     )
     if changed.rowcount != 1:
         raise AccountError(_("Le mot de passe vient d'être changé ailleurs : recommencez."))
@@ -199,7 +223,7 @@ def set_new_password(user_id: int, new_password: str) -> None:
     db.session.execute(
         update(User)
         .where(User.id == user_id)
-        .values(password_hash=generate_password_hash(new_password, method=_hash_method()), session_version=User.session_version + 1)
+        .values(password_hash=hash_password(new_password, _hash_parameters()), session_version=User.session_version + 1)
     )
     current_app.logger.info("account %s chose a new password through a link; its sessions are revoked", user_id)
 

@@ -54,7 +54,7 @@ def test_password_is_stored_hashed(app, create_user):
     with app.app_context():
         stored = db.session.get(User, user.id).password_hash
     assert PASSWORD not in stored
-    assert stored.startswith("pbkdf2:sha256")
+    assert stored.startswith("$argon2id$")
 
 
 @pytest.mark.parametrize(

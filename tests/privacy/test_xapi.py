@@ -15,6 +15,7 @@ from app.privacy.services import anonymise_learner
 from app.privacy.xapi import Pseudonyms
 from app.progress.models import LearningEvent
 from app.progress.services import record_reading_view
+from tests.conftest import FAST_HASH
 from tests.helpers import recorded_statements
 from tests.privacy.conftest import take_quiz
 
@@ -36,7 +37,7 @@ def loner(app, history, clock):
     """A learner in no cohort, with a large id, who opened one reading on 7 November."""
     with app.app_context():
         user = User(id=PSEUDO_ID, email="solo@example.org", display_name="Sacha Solo")
-        user.set_password("motdepasse-solo", "pbkdf2:sha256:1000")
+        user.set_password("motdepasse-solo", FAST_HASH)
         db.session.add(user)
         db.session.flush()
         clock.set(7)
