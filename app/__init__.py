@@ -7,7 +7,6 @@ from pathlib import Path
 from babel import Locale
 from flask import Flask
 from flask import has_request_context
-from flask import request
 from flask import session
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -24,12 +23,9 @@ from app.extensions import csrf
 from app.extensions import db
 from app.extensions import login_manager
 from app.extensions import migrate
+from app.security_headers import SecurityHeaders
+from app.sessions import CachedCookieSessionInterface
 from app.web import BoundedIntegerConverter
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
-)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -44,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     _secure_transport(app)
+    app.session_interface = CachedCookieSessionInterface()
     _tune_engine(app)
     _init_extensions(app)
     _refuse_weak_secret(app)  # once Flask-Babel is set up: the refusal is said in the platform's language
@@ -208,14 +205,6 @@ def register_commands(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if app.config["HSTS_ENABLED"]:
-            response.headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains")
-        if request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    # Outermost, after ProxyFix: every answer gets the headers, error pages and static files too.
+    hsts_max_age = app.config["HSTS_MAX_AGE"] if app.config["HSTS_ENABLED"] else None
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, static_prefix=app.static_url_path + "/", hsts_max_age=hsts_max_age)

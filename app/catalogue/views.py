@@ -3,6 +3,7 @@
 from flask import Blueprint
 from flask import abort
 from flask import flash
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import session
@@ -28,6 +29,7 @@ from app.progress.queries import module_readings
 from app.progress.queries import modules_progress
 from app.progress.queries import reading_page
 from app.progress.queries import reading_state
+from app.progress.queries import user_and_course_map_state
 from app.progress.queries import user_and_reading_state
 from app.progress.services import complete_reading
 from app.progress.services import give_feedback
@@ -39,30 +41,49 @@ _FEEDBACK_SAVED = "feedback_saved"
 
 
 @bp.route("/")
-@login_required
 def course_map():
-    """Show every module with the learner's progress."""
-    return render_template(
-        "catalogue/course_map.html",
-        modules=modules_progress(current_user.id),
-        pace=learner_pace(current_user.id, now_utc()),
-        title=_("Le cours"),
-    )
+    """Show every module with the learner's progress; cached per course and learner state."""
+    if not _preload_user_and_course_map():
+        return login_manager.unauthorized()
+    now = now_utc()
+
+    def render() -> str:
+        return render_template(
+            "catalogue/course_map.html", modules=modules_progress(current_user.id), pace=learner_pace(current_user.id, now), title=_("Le cours")
+        )
+
+    return serve_cached(g.course_map_state.key(now), render)
 
 
 @bp.route("/<module_slug>/")
-@login_required
 def module(module_slug: str):
-    """Show a module: summary, objectives, readings and quiz."""
-    found = live_module(module_slug) or abort(404)
-    progress = next((m for m in modules_progress(current_user.id) if m.module.id == found.id), None)
-    return render_template(
-        "catalogue/module.html",
-        module=found,
-        progress=progress,
-        readings=module_readings(found.id, current_user.id),
-        title=found.title,
-    )
+    """Show a module: summary, objectives, readings and quiz; cached like the course map."""
+    if not _preload_user_and_course_map():
+        return login_manager.unauthorized()
+
+    def render() -> str:
+        found = live_module(module_slug) or abort(404)
+        progress = next((m for m in modules_progress(current_user.id) if m.module.id == found.id), None)
+        return render_template(
+            "catalogue/module.html", module=found, progress=progress, readings=module_readings(found.id, current_user.id), title=found.title
+        )
+
+    # A 404 is never stored: abort() leaves before the page reaches the cache.
+    return serve_cached((module_slug, g.course_map_state.key(now_utc())), render)
+
+
+def _preload_user_and_course_map() -> bool:
+    """Load the signed-in user with their course map's state in one query; tell if signed in.
+
+    The state is kept in ``g.course_map_state``. Without a valid session this loads nothing, and
+    ``current_user`` then tells why (no session, account disabled or session revoked).
+    """
+    user_id = session_user_id()
+    found = user_and_course_map_state(user_id) if user_id is not None else None
+    if found is not None:
+        user, g.course_map_state = found
+        preload_signed_in_user(user)
+    return current_user.is_authenticated and found is not None
 
 
 @bp.route("/<module_slug>/<reading_slug>")

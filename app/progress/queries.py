@@ -19,6 +19,7 @@ from app.catalogue.models import CourseState
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.cohorts.models import Cohort
+from app.cohorts.models import Enrolment
 from app.cohorts.pace import PaceItem
 from app.cohorts.pace import ScheduledItem
 from app.cohorts.pace import Standing
@@ -49,12 +50,14 @@ class ReadingState(NamedTuple):
     comment: str | None
 
 
+#: The course's stamp, changed by every publication (see ``bump_course_version``).
+_COURSE_STAMP = func.coalesce(select(CourseState.stamp).where(CourseState.id == 1).scalar_subquery(), "")
 # Built once: SQLAlchemy then reuses its compiled form; it runs on the connection, without the ORM.
 _READING_STATE = (
     select(
         Reading.id,
         Reading.revision,
-        func.coalesce(select(CourseState.stamp).where(CourseState.id == 1).scalar_subquery(), ""),
+        _COURSE_STAMP,
         ReadingProgress.completed_dt,
         ReadingProgress.last_viewed_dt,
         ReadingFeedback.rating,
@@ -99,6 +102,65 @@ def user_and_reading_state(user_id: int, module_slug: str, reading_slug: str) ->
     width = len(SIGNED_IN_USER_COLUMNS)
     user, state = SignedInUser(*row[:width]), row[width:]
     return user, (ReadingState(*state) if state[0] is not None else None)
+
+
+class CourseMapState(NamedTuple):
+    """Everything the course map and the module pages show that can change, in one light query.
+
+    The learner's progress is summed up by aggregates that change whenever a reading is viewed
+    or marked read and whenever a quiz is attempted (counts and latest dates of rows that are only
+    ever added to or moved forward); the open cohorts give the pace. Cached pages are keyed on it.
+    """
+
+    course_stamp: str
+    progress: tuple
+    #: The open cohorts' rows (every column), in id order: dates, thresholds, name, time zone.
+    cohorts: tuple[tuple, ...]
+
+    def key(self, now: datetime) -> tuple:
+        """Return the cache key of a page showing this state at ``now`` (the pace moves daily)."""
+        days = tuple(now.astimezone(ZoneInfo(row[_COHORT_ZONE])).date() for row in self.cohorts)
+        return (self.course_stamp, self.progress, self.cohorts, now.date(), days)
+
+
+def _of_learner(model, aggregate):
+    """Return ``aggregate`` over the user's rows of ``model`` (a primary-key range: user first)."""
+    return select(aggregate).where(model.user_id == User.id).correlate(User).scalar_subquery()
+
+
+_COHORT_COLUMNS = tuple(Cohort.__table__.columns)
+_COHORT_ZONE = [c.name for c in _COHORT_COLUMNS].index("timezone")
+_PROGRESS_COLUMNS = (
+    _of_learner(ReadingProgress, func.count(ReadingProgress.first_viewed_dt)),
+    _of_learner(ReadingProgress, func.count(ReadingProgress.completed_dt)),
+    _of_learner(ReadingProgress, func.max(ReadingProgress.completed_dt)),
+    _of_learner(QuizProgress, func.coalesce(func.sum(QuizProgress.attempt_count), 0)),
+    _of_learner(QuizProgress, func.max(QuizProgress.last_attempt_dt)),
+)
+_USER_AND_COURSE_MAP_STATE = (
+    select(*SIGNED_IN_USER_COLUMNS, _COURSE_STAMP, *_PROGRESS_COLUMNS, *_COHORT_COLUMNS)
+    .select_from(User)
+    .outerjoin(Enrolment, Enrolment.user_id == User.id)
+    .outerjoin(Cohort, and_(Cohort.id == Enrolment.cohort_id, Cohort.is_closed.is_(False)))
+    .where(User.id == bindparam("user_id"), User.is_active.is_(True))
+)
+
+
+def user_and_course_map_state(user_id: int) -> tuple[SignedInUser, CourseMapState] | None:
+    """Return the active user ``user_id`` and the state of their course map (one query).
+
+    :return: ``None`` when the account does not exist or is disabled.
+    """
+    with db.engine.connect() as conn:  # a plain read: no ORM session to open and close
+        rows = conn.execute(_USER_AND_COURSE_MAP_STATE, {"user_id": user_id}).all()
+    if not rows:
+        return None
+    width = len(SIGNED_IN_USER_COLUMNS)
+    first = rows[0]
+    progress_end = width + 1 + len(_PROGRESS_COLUMNS)
+    cohorts = sorted(tuple(row[progress_end:]) for row in rows if row[progress_end] is not None)
+    state = CourseMapState(first[width] or "", tuple(first[width + 1 : progress_end]), tuple(cohorts))
+    return SignedInUser(*first[:width]), state
 
 
 @dataclass(frozen=True)
