@@ -6,12 +6,15 @@ from datetime import datetime
 from sqlalchemy import JSON
 from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from app.clock import now_utc
+from app.cohorts import mirror
 from app.db_types import UTCDateTime
 from app.extensions import db
 
@@ -41,14 +44,36 @@ class Cohort(db.Model):
 
 
 class Enrolment(db.Model):
-    """A learner's place in a cohort."""
+    """A learner's place in a cohort, with a copy of their standing for the tutor's table.
 
-    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+    The copies (items done to ``name_key``) are written by database triggers only, from the rows
+    they mirror (see :mod:`app.cohorts.mirror`); the indexes below start with the cohort, so that
+    the table's figures, filters, sorts and pages read one cohort's rows and nothing else.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "user_id"),
+        # Progress order; its last columns let the figures be counted from the index alone.
+        Index("ix_enrolment_cohort_done", "cohort_id", "items_done", "name_key", "user_id", "last_activity_dt", "first_activity_dt", "is_contactable"),
+        Index("ix_enrolment_cohort_name", "cohort_id", "name_key", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     enrolled_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Readings completed plus quizzes passed (the learner's summary row).
+    items_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    first_activity_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_activity_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The learner's latest consent choice (no choice: False).
+    is_contactable: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The learner's name in lower case, as the table sorts and searches it.
+    name_key: Mapped[str] = mapped_column(String(120), default="", server_default="")
+
+
+# Last-activity order, never active first (as the least recent); an expression, so declared here.
+Index("ix_enrolment_cohort_activity", Enrolment.cohort_id, Enrolment.last_activity_dt.asc().nulls_first(), Enrolment.name_key, Enrolment.user_id)
 
 
 class CohortTutor(db.Model):
@@ -75,3 +100,6 @@ class CohortWeek(db.Model):
     #: Items done at that date: 10th, 25th, 50th, 75th and 90th percentiles, in that order.
     percentiles: Mapped[list] = mapped_column(JSON)
     computed_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+mirror.install(db.metadata)

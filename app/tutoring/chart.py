@@ -3,13 +3,13 @@
 Pure geometry for the server-rendered SVG: the template draws what this returns.
 """
 
+import math
 from dataclasses import dataclass
 
 from app.alerts.queries import CohortDay
 from app.cohorts.models import CohortWeek
-from app.progress.weeks import percentiles
+from app.progress.weeks import PERCENTILES
 from app.progress.weeks import week_ends
-from app.tutoring.queries import LearnerLine
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 640, 240, 40, 28, 10, 10
 
@@ -60,9 +60,31 @@ def _expected_at(day: CohortDay, offset: int) -> int:
     return max((n for d, n in day.expected_points if d < offset or (d == offset == 0)), default=0)
 
 
-def pace_chart(day: CohortDay, weeks: list[CohortWeek], lines: list[LearnerLine], week_label) -> PaceChart:
-    """Build the chart from the kept weeks and, for the week under way, today's table.
+def percentiles_of_counts(counts: dict[int, int]) -> list[int]:
+    """Return the nearest-rank percentiles of :data:`PERCENTILES` of values given as {value: how many}.
 
+    The same figures as :func:`app.progress.weeks.percentiles` over the values themselves, from
+    the database's count per value instead of one value per learner.
+    """
+    total = sum(counts.values())
+    if not total:
+        return [0] * len(PERCENTILES)
+    ordered = sorted(counts.items())
+    found = []
+    for p in PERCENTILES:
+        rank, seen = max(1, math.ceil(p / 100 * total)), 0
+        for value, count in ordered:
+            seen += count
+            if seen >= rank:
+                found.append(value)
+                break
+    return found
+
+
+def pace_chart(day: CohortDay, weeks: list[CohortWeek], done_counts: dict[int, int], week_label) -> PaceChart:
+    """Build the chart from the kept weeks and, for the week under way, today's spread.
+
+    :param done_counts: how many learners have each number of items done today.
     :param week_label: callable giving the label of week ``n`` (translated by the caller).
     """
     days, total = (day.end_date - day.start_date).days, day.pace.total
@@ -75,8 +97,8 @@ def pace_chart(day: CohortDay, weeks: list[CohortWeek], lines: list[LearnerLine]
         elif boundary > day.today:
             break
     today_offset = (day.today - day.start_date).days
-    if lines and 0 <= today_offset <= days and (not points or points[-1][1] < today_offset):
-        points.append((None, today_offset, tuple(percentiles([line.done for line in lines]))))
+    if any(done_counts.values()) and 0 <= today_offset <= days and (not points or points[-1][1] < today_offset):
+        points.append((None, today_offset, tuple(percentiles_of_counts(done_counts))))
     bands = [
         Band(label, offset, _x(offset, days), *(_y(v, total) for v in values), values=values, expected=_expected_at(day, offset))
         for label, offset, values in points

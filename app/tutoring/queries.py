@@ -1,10 +1,11 @@
 """What tutors see of their cohorts: read-only, a fixed number of queries whatever the cohort's size.
 
-The learner table comes from one query over the summary rows (never the event log); days behind
-are placed in Python from the precomputed pace of the day (:class:`~app.cohorts.pace.PaceDay`).
+The database does the work on the cohort's enrolment rows, which carry the learner's standing
+(:mod:`app.cohorts.mirror`): the figures and today's spread are one grouped count, the table's
+page one ordered query with LIMIT and OFFSET behind an index, whatever the number of learners.
+Days behind and status are SQL expressions of the day (:mod:`app.tutoring.standing`).
 """
 
-import enum
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -13,33 +14,21 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
 from sqlalchemy import func
-from sqlalchemy import or_
 from sqlalchemy import select
 
-from app.alerts.models import CURRENT
 from app.alerts.models import Alert
-from app.alerts.queries import ITEMS_DONE
 from app.alerts.queries import CohortDay
 from app.auth.models import User
 from app.cohorts.models import Cohort
 from app.cohorts.models import CohortTutor
 from app.cohorts.models import Enrolment
-from app.consent.models import ContactConsent
 from app.extensions import db
-from app.progress.models import LearnerProgress
+from app.tutoring.standing import LearnerFilter
+from app.tutoring.standing import PaceStatus
+from app.tutoring.standing import Standing
+from app.tutoring.standing import open_alert_conditions
 
-
-class PaceStatus(enum.StrEnum):
-    """Where a learner stands, for counts, badges and the table's filter."""
-
-    NOT_STARTED = "pas_commence"
-    ON_PACE = "a_jour"
-    BEHIND = "en_retard"
-    AT_RISK = "a_risque"
-    COMPLETED = "termine"
-
-
-#: What each status says to a tutor, in words (the values above are codes for URLs and code).
+#: What each status says to a tutor, in words (its values are codes for URLs and code).
 STATUS_LABELS = {
     PaceStatus.NOT_STARTED: _l("Pas commencé"),
     PaceStatus.ON_PACE: _l("À jour"),
@@ -80,22 +69,9 @@ class LearnerLine:
         return self.days_behind > 0
 
 
-def _status(day: CohortDay, done: int, days_behind: int, first, last) -> PaceStatus:
-    if done >= day.pace.total:
-        return PaceStatus.COMPLETED
-    idle = (day.today - day.local_date(last)).days if last else None
-    if days_behind >= day.thresholds.at_risk_days or (idle is not None and idle >= day.thresholds.inactive_days):
-        return PaceStatus.AT_RISK
-    if first is None:
-        return PaceStatus.NOT_STARTED
-    return PaceStatus.BEHIND if days_behind > 0 else PaceStatus.ON_PACE
-
-
 def open_alert_kinds(cohort_id: int, today: date, user_ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:
     """Return the kinds of each learner's alerts that need attention today (not resolved, not snoozed)."""
-    query = select(Alert.user_id, Alert.kind).where(
-        Alert.cohort_id == cohort_id, CURRENT, Alert.resolved_dt.is_(None), or_(Alert.snoozed_until.is_(None), Alert.snoozed_until <= today)
-    )
+    query = select(Alert.user_id, Alert.kind).where(Alert.cohort_id == cohort_id, *open_alert_conditions(today))
     if user_ids is not None:
         query = query.where(Alert.user_id.in_(user_ids))
     kinds: dict[int, list[str]] = {}
@@ -104,42 +80,39 @@ def open_alert_kinds(cohort_id: int, today: date, user_ids: list[int] | None = N
     return {user_id: tuple(k) for user_id, k in kinds.items()}
 
 
-#: The learner's current consent: their latest row (as :func:`app.consent.services.is_contactable`
-#: reads it), one lookup per learner on ``ix_contact_consent_user_time``. Joining a window over the
-#: cohort's consent rows instead lets PostgreSQL, when its statistics are missing or stale (a cohort
-#: just imported), pick a nested loop comparing every learner with every consent row: over a
-#: second at 10,000 learners. This plan does not depend on the estimates.
-_CURRENT_CONSENT = (
-    select(ContactConsent.is_given)
-    .where(ContactConsent.user_id == Enrolment.user_id)
-    .order_by(ContactConsent.changed_dt.desc(), ContactConsent.id.desc())
-    .limit(1)
-    .correlate(Enrolment)
-    .scalar_subquery()
-)
+def learner_lines(
+    day: CohortDay, user_ids: list[int] | None = None, wanted: LearnerFilter | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[LearnerLine]:
+    """Return the cohort's learners that pass the filter, in its order, with their standing today (two queries).
 
-
-def learner_lines(day: CohortDay, user_ids: list[int] | None = None) -> list[LearnerLine]:
-    """Return every learner of the cohort with their standing today (two queries in all)."""
+    :param user_ids: only these learners (all of the cohort if ``None``).
+    :param wanted: the table's filter and order (none and the default order if ``None``).
+    :param limit: at most this many learners, from ``offset`` (a page of the table).
+    """
+    wanted = wanted or LearnerFilter(sort="retard")
+    standing = Standing.of(day)
     query = (
         select(
-            User.id, User.display_name, User.email, ITEMS_DONE, LearnerProgress.first_activity_dt, LearnerProgress.last_activity_dt, _CURRENT_CONSENT, User.is_active
+            Enrolment.user_id, User.display_name, User.email, Enrolment.items_done, Enrolment.first_activity_dt, Enrolment.last_activity_dt,
+            Enrolment.is_contactable, User.is_active, standing.status,
         )
-        .select_from(Enrolment)
         .join(User, User.id == Enrolment.user_id)
-        .outerjoin(LearnerProgress, LearnerProgress.user_id == Enrolment.user_id)
-        .where(Enrolment.cohort_id == day.cohort_id)
-    )
+        .where(Enrolment.cohort_id == day.cohort_id, *standing.conditions(wanted))
+        .order_by(*standing.order_by(wanted))
+        .limit(limit)
+        .offset(offset)
+    )  # fmt: skip
     if user_ids is not None:
         query = query.where(Enrolment.user_id.in_(user_ids))
-    alerts = open_alert_kinds(day.cohort_id, day.today, user_ids)
+    rows = db.session.execute(query).all()
+    alerts = open_alert_kinds(day.cohort_id, day.today, [row.user_id for row in rows] if limit is not None or user_ids is not None else None)
     lines = []
-    for user_id, name, email, done, first, last, given, active in db.session.execute(query):
-        standing = day.pace.standing(done)
+    for user_id, name, email, done, first, last, given, active, status in rows:
+        standing_today = day.pace.standing(done)
         lines.append(
-            LearnerLine(user_id, name, email, standing.done, standing.total, standing.days_behind, first, last, bool(given), alerts.get(user_id, ()),
-                        _status(day, standing.done, standing.days_behind, first, last), active)
-        )
+            LearnerLine(user_id, name, email, standing_today.done, standing_today.total, standing_today.days_behind, first, last, given,
+                        alerts.get(user_id, ()), PaceStatus(status), active)
+        )  # fmt: skip
     return lines
 
 
@@ -162,63 +135,61 @@ class CohortFigures:
         return round(100 * self.completed / self.enrolled) if self.enrolled else 0
 
 
-def cohort_figures(lines: list[LearnerLine]) -> CohortFigures:
-    """Count learners by standing: at risk, otherwise behind (a day or more), otherwise on pace."""
-    statuses = [line.status for line in lines]
-    at_risk = statuses.count(PaceStatus.AT_RISK)
-    behind = sum(1 for line in lines if line.is_behind and line.status not in (PaceStatus.AT_RISK, PaceStatus.COMPLETED))
-    return CohortFigures(
-        enrolled=len(lines),
-        started=sum(1 for line in lines if line.first_activity_dt is not None),
-        completed=statuses.count(PaceStatus.COMPLETED),
-        on_pace=len(lines) - at_risk - behind,
-        behind=behind,
-        at_risk=at_risk,
-        contactable=sum(1 for line in lines if line.is_contactable),
-        with_alerts=sum(1 for line in lines if line.alerts),
+@dataclass(frozen=True)
+class CohortSummary:
+    """What the database counted over a cohort for the page: its figures, today's spread, the table's size."""
+
+    figures: CohortFigures
+    #: How many learners have each number of items done (clamped to the course), for the chart.
+    done_counts: dict[int, int]
+    #: Learners that pass the table's filter.
+    matching: int
+
+
+def learners_with_open_alerts(day: CohortDay) -> int:
+    """Return how many enrolled learners have an alert that needs attention today (one count over the open alerts)."""
+    return db.session.scalar(
+        select(func.count(Alert.user_id.distinct()))
+        .join(Enrolment, and_(Enrolment.cohort_id == Alert.cohort_id, Enrolment.user_id == Alert.user_id))
+        .where(Alert.cohort_id == day.cohort_id, *open_alert_conditions(day.today))
     )
 
 
-@dataclass(frozen=True)
-class LearnerFilter:
-    """What the tutor asked the learner table for (from the query string, already validated)."""
+def cohort_summary(day: CohortDay, wanted: LearnerFilter) -> CohortSummary:
+    """Count the cohort's learners by items done: figures, today's spread and the filter's matches (two queries).
 
-    status: str = ""
-    contact: str = ""
-    alert: str = ""
-    search: str = ""
-    sort: str = "retard"
-    order: str = "desc"
-
-    def keeps(self, line: LearnerLine) -> bool:
-        """Tell whether ``line`` passes the filter."""
-        if self.status == PaceStatus.BEHIND.value:  # "en retard" means any day behind, at risk included
-            if not line.is_behind:
-                return False
-        elif self.status and line.status.value != self.status:
-            return False
-        if self.contact and line.is_contactable != (self.contact == "oui"):
-            return False
-        if self.alert == "oui" and not line.alerts:
-            return False
-        needle = self.search.strip().lower()
-        return not needle or needle in line.name.lower() or needle in line.email.lower()
-
-
-_SORT_KEYS = {
-    "nom": lambda line: (line.name.lower(), line.user_id),
-    "progression": lambda line: (line.done, line.name.lower()),
-    "retard": lambda line: (line.days_behind, line.name.lower()),
-    "activite": lambda line: (line.last_activity_dt.timestamp() if line.last_activity_dt else -math.inf, line.name.lower()),
-}
-SORTS = tuple(_SORT_KEYS)
-
-
-def select_lines(lines: list[LearnerLine], wanted: LearnerFilter) -> list[LearnerLine]:
-    """Filter and sort the learner table."""
-    kept = [line for line in lines if wanted.keeps(line)]
-    kept.sort(key=_SORT_KEYS.get(wanted.sort, _SORT_KEYS["retard"]), reverse=wanted.order == "desc")
-    return kept
+    At risk, otherwise behind (a day or more), otherwise on pace: each learner is counted once;
+    the finished are on pace, and so are those not started while the pace expects nothing yet.
+    """
+    standing = Standing.of(day)
+    conditions = standing.conditions(wanted)
+    matching = func.count().filter(and_(*conditions)) if conditions else func.count()
+    query = select(
+        Enrolment.items_done, func.count(), func.count(Enrolment.first_activity_dt), func.count().filter(Enrolment.is_contactable.is_(True)),
+        func.count().filter(standing.status == PaceStatus.AT_RISK.value), matching,
+    ).where(Enrolment.cohort_id == day.cohort_id).group_by(Enrolment.items_done)  # fmt: skip
+    if wanted.needle:  # the search reads the address: only then is the account joined
+        query = query.join(User, User.id == Enrolment.user_id)
+    totals = dict.fromkeys(("enrolled", "started", "contactable", "at_risk", "completed", "behind", "matching"), 0)
+    done_counts: dict[int, int] = {}
+    for done, count, started, contactable, at_risk, matches in db.session.execute(query):
+        placed = day.pace.standing(done)
+        done_counts[placed.done] = done_counts.get(placed.done, 0) + count
+        totals["enrolled"] += count
+        totals["started"] += started
+        totals["contactable"] += contactable
+        totals["at_risk"] += at_risk
+        totals["matching"] += matches
+        if placed.done >= placed.total:
+            totals["completed"] += count
+        elif placed.days_behind > 0:
+            totals["behind"] += count - at_risk
+    figures = CohortFigures(
+        enrolled=totals["enrolled"], started=totals["started"], completed=totals["completed"],
+        on_pace=totals["enrolled"] - totals["at_risk"] - totals["behind"], behind=totals["behind"], at_risk=totals["at_risk"],
+        contactable=totals["contactable"], with_alerts=learners_with_open_alerts(day),
+    )  # fmt: skip
+    return CohortSummary(figures, done_counts, totals["matching"])
 
 
 @dataclass(frozen=True)
@@ -231,16 +202,25 @@ class Page:
     total: int
 
 
-def paginate(items: list, number: int, per_page: int) -> Page:
-    """Cut ``items`` into pages and return page ``number`` (clamped into range)."""
-    pages = max(1, math.ceil(len(items) / per_page))
-    number = min(max(number, 1), pages)
-    return Page(items[(number - 1) * per_page : number * per_page], number, pages, len(items))
+def page_bounds(number: int, per_page: int, total: int) -> tuple[int, int]:
+    """Return page ``number`` clamped into range, and how many pages ``total`` items fill."""
+    pages = max(1, math.ceil(total / per_page))
+    return min(max(number, 1), pages), pages
+
+
+def learner_page(day: CohortDay, wanted: LearnerFilter, matching: int, number: int, per_page: int) -> Page:
+    """Return page ``number`` (clamped into range) of the learners that pass the filter, in its order.
+
+    :param matching: how many learners pass the filter (see :func:`cohort_summary`).
+    """
+    number, pages = page_bounds(number, per_page, matching)
+    lines = learner_lines(day, wanted=wanted, limit=per_page, offset=(number - 1) * per_page) if matching else []
+    return Page(lines, number, pages, matching)
 
 
 def cohort_alert_counts(cohort_id: int, today: date) -> int:
     """Return how many alerts of the cohort need attention today."""
-    return sum(len(kinds) for kinds in open_alert_kinds(cohort_id, today).values())
+    return db.session.scalar(select(func.count()).select_from(Alert).where(Alert.cohort_id == cohort_id, *open_alert_conditions(today)))
 
 
 def tutor_cohorts_overview(tutor_id: int) -> list[tuple[Cohort, int]]:

@@ -47,10 +47,9 @@ from app.tutoring.forms import ReminderForm
 from app.tutoring.forms import ResolveForm
 from app.tutoring.forms import SnoozeForm
 from app.tutoring.queries import LearnerFilter
-from app.tutoring.queries import cohort_figures
+from app.tutoring.queries import cohort_summary
 from app.tutoring.queries import learner_lines
-from app.tutoring.queries import paginate
-from app.tutoring.queries import select_lines
+from app.tutoring.queries import learner_page
 from app.tutoring.queries import tutor_cohorts_overview
 from app.tutoring.queries import tutored_cohort
 from app.tutoring.record import enrolled_learner
@@ -123,12 +122,12 @@ def cohort(cohort_id: int):
     """Show a cohort's figures, pace chart and learner table (filtered, sorted, paginated)."""
     found = _cohort_or_404(cohort_id)
     day = cohort_day(found, now_utc())
-    lines = learner_lines(day)
     form, wanted = _filter_from_args()
-    page = paginate(select_lines(lines, wanted), form.page.data or 1, PER_PAGE)
-    chart = pace_chart(day, cohort_weeks(cohort_id), lines, lambda n: _("semaine %(n)d", n=n))
+    summary = cohort_summary(day, wanted)
+    page = learner_page(day, wanted, summary.matching, form.page.data or 1, PER_PAGE)
+    chart = pace_chart(day, cohort_weeks(cohort_id), summary.done_counts, lambda n: _("semaine %(n)d", n=n))
     return render_template(
-        "tutoring/cohort.html", cohort=found, day=day, figures=cohort_figures(lines), chart=chart, form=form, page=page,
+        "tutoring/cohort.html", cohort=found, day=day, figures=summary.figures, chart=chart, form=form, page=page,
         args={k: v for k, v in request.args.items() if k != "page"}, title=found.name,
     ), 400 if form.errors else 200
 
@@ -140,7 +139,7 @@ def export_csv(cohort_id: int):
     found = _cohort_or_404(cohort_id)
     day = cohort_day(found, now_utc())
     _form, wanted = _filter_from_args()
-    return cohort_csv_response(found, day, select_lines(learner_lines(day), wanted))
+    return cohort_csv_response(found, day, learner_lines(day, wanted=wanted))
 
 
 @bp.route("/cohortes/<int:cohort_id>/apprenants/<int:user_id>")
@@ -243,7 +242,7 @@ def _reminder_selection(day):
     if learner_id is not None:
         return learner_lines(day, [learner_id]), learner_id
     _form, wanted = _filter_from_args()
-    return select_lines(learner_lines(day), wanted), None
+    return learner_lines(day, wanted=wanted), None
 
 
 @bp.route("/cohortes/<int:cohort_id>/relance", methods=["GET", "POST"])
