@@ -1,4 +1,4 @@
-"""Benchmark the tutor's cohort dashboard at 1,000 and 10,000 learners, and ``flask alerts run`` at 50,000.
+"""Benchmark the tutor's cohort dashboard at 1,000, 10,000 and 100,000 learners, and ``flask alerts run`` at 50,000.
 
 Run from the repository root with the virtual environment's Python::
 
@@ -6,9 +6,10 @@ Run from the repository root with the virtual environment's Python::
 
 It builds, in a fresh temporary SQLite file (or in the PostgreSQL database named by
 ``DATABASE_URL``, e.g. ``postgresql://postgres@127.0.0.1:5432/test``, whose tables are all dropped
-and created again: give it a scratch database no test run is using), the real course package, a tutor and cohorts of 1,000
-and 10,000 learners with realistic progress (see ``bench/dashboard_data.py``: about 50 events per
-learner, summary rows consistent with them, some consents), on day 16 of a 28-day window, with
+and created again: give it a scratch database no test run is using), the real course package, a tutor and cohorts of 1,000,
+10,000 and 100,000 learners with realistic progress (see ``bench/dashboard_data.py``: about 50 events per
+learner, summary rows consistent with them, some consents; written with bulk inserts, a few minutes in
+all), on day 16 of a 28-day window, with
 the app's clock frozen there. ``flask alerts run`` runs once, as the daily cron would, so the
 alerts and the weekly snapshots of the pace chart exist. Signed in as the tutor, it then times
 in-process (around ``client.get``) the dashboard ``/tutorat/cohortes/<id>`` and its learner table
@@ -25,10 +26,11 @@ frozen at the same instant): wall time and the child's peak resident memory, rea
 ``getrusage(RUSAGE_CHILDREN)`` by a small launcher process started first (see :class:`Launcher`).
 That first run on fresh data opens many alerts and queues their reminders. Its last line is::
 
-    RESULT dashboard_ms=... queries_1k=... queries_10k=... alerts_50k_s=... alerts_peak_mb=...
+    RESULT dashboard_ms=... dashboard_100k_ms=... queries_1k=... queries_10k=... queries_100k=... alerts_50k_s=... alerts_peak_mb=...
 
-Targets: the dashboard at 10,000 learners in <= 250 ms; the same number of queries at 1,000 and
-10,000 learners, at most 20; the alert run over 50,000 learners in <= 20 s and <= 500 MB.
+(``dashboard_ms`` is the dashboard at 10,000 learners.) Targets: the dashboard and the filtered,
+sorted table in <= 60 ms at 10,000 learners and <= 100 ms at 100,000; the same number of queries
+at every size, at most 20; the alert run over 50,000 learners in <= 20 s and <= 500 MB.
 """
 
 import argparse
@@ -58,7 +60,7 @@ START, END = date(2026, 11, 2), date(2026, 11, 30)
 NOW = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
 ZONE = "Europe/Paris"
 SEED = 20261117
-DASHBOARD_SIZES = (1_000, 10_000)
+DASHBOARD_SIZES = (1_000, 10_000, 100_000)
 ALERTS_SIZE = 50_000
 WARMUPS = 2
 TABLE_QUERY = "?statut=en_retard&contact=oui&tri=activite&ordre=desc&page=2"
@@ -68,7 +70,8 @@ FAST_HASH = {"memory_cost": 8, "time_cost": 1, "parallelism": 1}
 #: Share of the CPUs in use above which the machine counts as busy (see :func:`settle`).
 IDLE_FRACTION = 0.1
 
-TARGET_DASHBOARD_MS = 250.0
+#: Milliseconds allowed per page, by cohort size.
+TARGET_MS = {10_000: 60.0, 100_000: 100.0}
 TARGET_QUERIES = 20
 TARGET_ALERTS_S = 20.0
 TARGET_ALERTS_MB = 500
@@ -443,19 +446,22 @@ def report(engine_name: str, timings: list[Timing], alerts: AlertRun, alerts_siz
     print("(CPU s: the child's own CPU time; the rest of the wall time it waited, for the database or for a CPU)")
     seconds, peak_mb = alerts.wall_s, alerts.peak_mb
 
-    dashboard = next(t for t in timings if t.size == DASHBOARD_SIZES[-1] and t.page == "dashboard")
     by_size = {size: {t.queries for t in timings if t.size == size} for size in DASHBOARD_SIZES}
-    queries_small, queries_large = (max(by_size[size]) for size in DASHBOARD_SIZES)
-    same = by_size[DASHBOARD_SIZES[0]] == by_size[DASHBOARD_SIZES[-1]]
+    same = len({frozenset(queries) for queries in by_size.values()}) == 1
+    most = max(max(queries) for queries in by_size.values())
+    dashboard = {size: next(t for t in timings if t.size == size and t.page == "dashboard").median_ms for size in DASHBOARD_SIZES}
     print("\ntargets:")
-    print(f"  dashboard at {DASHBOARD_SIZES[-1]:,} learners {dashboard.median_ms:.1f} ms (<= {TARGET_DASHBOARD_MS:.0f}): "
-          f"{verdict(dashboard.median_ms <= TARGET_DASHBOARD_MS)}")  # fmt: skip
-    print(f"  queries per request {queries_small} at {DASHBOARD_SIZES[0]:,}, {queries_large} at {DASHBOARD_SIZES[-1]:,} "
-          f"(same, <= {TARGET_QUERIES}): {verdict(same and queries_large <= TARGET_QUERIES)}")  # fmt: skip
+    for size, limit in TARGET_MS.items():
+        pages = [t for t in timings if t.size == size]
+        slowest = max(t.median_ms for t in pages)
+        print(f"  both pages at {size:,} learners, slowest {slowest:.1f} ms (<= {limit:.0f}): {verdict(slowest <= limit)}")
+    counts = ", ".join(f"{max(by_size[size])} at {size:,}" for size in DASHBOARD_SIZES)
+    print(f"  queries per request {counts} (same, <= {TARGET_QUERIES}): {verdict(same and most <= TARGET_QUERIES)}")
     print(f"  alerts run over {alerts_size:,} learners {seconds:.1f} s (<= {TARGET_ALERTS_S:.0f}), {peak_mb} MB "
           f"(<= {TARGET_ALERTS_MB}): {verdict(seconds <= TARGET_ALERTS_S and peak_mb <= TARGET_ALERTS_MB)}")  # fmt: skip
+    queries = " ".join(f"queries_{size // 1000}k={max(by_size[size])}" for size in DASHBOARD_SIZES)
     print(
-        f"RESULT dashboard_ms={dashboard.median_ms:.1f} queries_1k={queries_small} queries_10k={queries_large} "
+        f"RESULT dashboard_ms={dashboard[10_000]:.1f} dashboard_100k_ms={dashboard[100_000]:.1f} {queries} "
         f"alerts_50k_s={seconds:.1f} alerts_peak_mb={peak_mb}"
     )
 

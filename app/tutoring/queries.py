@@ -214,7 +214,8 @@ def learner_page(day: CohortDay, wanted: LearnerFilter, matching: int, number: i
     :param matching: how many learners pass the filter (see :func:`cohort_summary`).
     """
     number, pages = page_bounds(number, per_page, matching)
-    lines = learner_lines(day, wanted=wanted, limit=per_page, offset=(number - 1) * per_page) if matching else []
+    # Asked even when nothing matches: the same statements whatever the cohort and the filter.
+    lines = learner_lines(day, wanted=wanted, limit=per_page, offset=(number - 1) * per_page)
     return Page(lines, number, pages, matching)
 
 
