@@ -1,6 +1,8 @@
 """Database helpers that must behave the same on SQLite and PostgreSQL."""
 
 from sqlalchemy import func
+from sqlalchemy import insert as insert_statement
+from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
@@ -10,11 +12,15 @@ from app.extensions import db
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def upsert(model, keys: dict, insert_values: dict, update_values: dict) -> None:
+def upsert(model, keys: dict, insert_values: dict, update_values: dict, returning: tuple = ()):
     """Insert a row, or update it if a row with ``keys`` exists, in one atomic statement.
 
     Two concurrent requests for the same row cannot both insert: the database settles it.
     ``update_values`` may hold SQL expressions such as ``Model.count + 1``.
+
+    :param returning: SQL values the statement returns (scalar subqueries too): what the caller
+        would otherwise ask in a statement of its own.
+    :return: the row of ``returning`` values, if any were asked.
     """
     insert = _INSERTS[db.session.get_bind().dialect.name]
     statement = insert(model).values(**keys, **insert_values)
@@ -22,7 +28,10 @@ def upsert(model, keys: dict, insert_values: dict, update_values: dict) -> None:
         statement = statement.on_conflict_do_update(index_elements=list(keys), set_=update_values)
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(keys))
-    db.session.execute(statement)
+    if not returning:
+        db.session.execute(statement)
+        return None
+    return db.session.execute(statement.returning(*returning)).one()
 
 
 def upsert_if(model, keys: dict, insert_values: dict, update_values: dict, where) -> bool:
@@ -49,10 +58,32 @@ def insert_absent(model, values: dict, keys: list[str]) -> bool:
     :return: whether this statement inserted it. Two concurrent calls cannot both insert, and the
         second one is not an error: the database settles it (no read first, no IntegrityError).
     """
+    return insert_absent_returning(model, values, keys, keys[0]) is not None
+
+
+def insert_absent_returning(model, values: dict, keys: list[str], column: str):
+    """Insert a row unless one with the same ``keys`` exists, like :func:`insert_absent`.
+
+    :return: the new row's ``column`` (its generated id, say), or ``None`` if a row with these
+        keys was there: one statement, no savepoint to roll back to.
+    """
     insert = _INSERTS[db.session.get_bind().dialect.name]
-    table = model.__table__
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys).returning(*(table.c[k] for k in keys))
-    return db.session.execute(statement).first() is not None
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys).returning(model.__table__.c[column])
+    return db.session.execute(statement).scalar()
+
+
+def insert_rows(model, rows: list[dict]) -> None:
+    """Insert ``rows`` (column values by name, the same names in each) in one multi-row statement.
+
+    An ORM flush of as many new objects sends one statement per row when it needs their ids back.
+    """
+    if rows:
+        db.session.execute(insert_statement(model).values(rows))
+
+
+def new_row(instance) -> dict:
+    """Return the column values set on a new, unsaved ORM ``instance``, for :func:`insert_rows`."""
+    return {attr.key: getattr(instance, attr.key) for attr in inspect(instance).mapper.column_attrs if attr.key in instance.__dict__}
 
 
 def take_turns(namespace: int, key: int, *, shared: bool = False) -> None:

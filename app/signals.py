@@ -13,7 +13,8 @@ quiz_attempt_submitted = _signals.signal(
     doc="""A learner submitted a new quiz attempt (a resent form sends nothing).
 
     *sender*: the new :class:`~app.quizzes.models.QuizAttempt`; kwargs: ``user`` and ``answers``
-    (its :class:`~app.quizzes.models.AttemptAnswer` rows, flushed).
+    (its :class:`~app.quizzes.models.AttemptAnswer` rows). Both are written, with their ids, but
+    not in the session (the attempt's relationships are not loaded).
     """,
 )
 

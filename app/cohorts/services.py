@@ -8,7 +8,9 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import case
 from sqlalchemy import delete
+from sqlalchemy import func
 from sqlalchemy import select
 
 from app.auth.models import Role
@@ -23,21 +25,37 @@ from app.extensions import db
 from app.signals import enrolment_ended
 
 
-def _pace_order(today: date):
-    """Sort key of a learner's open cohorts: the one the course map's pace follows comes first.
+def _pace_order(today: date) -> tuple:
+    """ORDER BY of a learner's open cohorts: the one the course map's pace follows comes first.
 
     That is the cohort still running (or not started) that ends soonest, the nearest deadline
     the learner has; cohorts already over but not closed by an admin come after, latest first.
+    In SQL, so that a statement written for something else can return the first one (see
+    :func:`pace_cohort_columns`).
     """
-    return lambda c: (0, c.end_date.toordinal(), c.id) if c.end_date >= today else (1, -c.end_date.toordinal(), c.id)
+    running = Cohort.end_date >= today
+    # The second key is empty for the cohorts over, which the third then sorts latest first.
+    return case((running, 0), else_=1), case((running, Cohort.end_date)), Cohort.end_date.desc(), Cohort.id
+
+
+def _open_cohorts(user_id: int, *columns):
+    """Select ``columns`` of the open cohorts of the learner ``user_id``.
+
+    The enrolments are a subquery rather than a join: without a column name two tables share,
+    the statement stays right where SQLite drops the table names (in a ``RETURNING`` clause).
+    """
+    enrolled = select(Enrolment.cohort_id).where(Enrolment.user_id == user_id)
+    return select(*columns).where(Cohort.id.in_(enrolled), Cohort.is_closed.is_(False))
+
+
+def _in_pace_order(user_id: int, *columns):
+    """Select ``columns`` of the open cohorts of the learner, the one whose pace they see first."""
+    return _open_cohorts(user_id, *columns).order_by(*_pace_order(now_utc().date()))
 
 
 def open_cohorts_of(user_id: int) -> list[Cohort]:
     """Return the open cohorts the learner is enrolled in, the one whose pace they see first."""
-    cohorts = db.session.scalars(
-        select(Cohort).join(Enrolment, Enrolment.cohort_id == Cohort.id).where(Enrolment.user_id == user_id, Cohort.is_closed.is_(False))
-    ).all()
-    return sorted(cohorts, key=_pace_order(now_utc().date()))
+    return db.session.scalars(_in_pace_order(user_id, Cohort)).all()
 
 
 def current_cohort(user_id: int) -> Cohort | None:
@@ -51,11 +69,18 @@ def open_cohort_ids(user_id: int) -> list[int]:
 
     A learner's action counts for all of them: each one's alerts are refreshed.
     """
-    rows = db.session.execute(
-        select(Cohort.id, Cohort.end_date).join(Enrolment, Enrolment.cohort_id == Cohort.id).where(Enrolment.user_id == user_id, Cohort.is_closed.is_(False))
-    ).all()
-    key = _pace_order(now_utc().date())
-    return [row.id for row in sorted(rows, key=key)]
+    return list(db.session.scalars(_in_pace_order(user_id, Cohort.id)))
+
+
+def pace_cohort_columns(user_id: int) -> tuple:
+    """Return two SQL values: the learner's open cohort whose pace they see, and how many open cohorts they have.
+
+    Returned by a statement written anyway (the learner's summary row at each action), they spare
+    the action a query of its own: one cohort or none is the rule, several the exception.
+    """
+    first = _in_pace_order(user_id, Cohort.id).limit(1).scalar_subquery()
+    count = _open_cohorts(user_id, func.count()).scalar_subquery()
+    return first, count
 
 
 def current_cohort_id(user_id: int) -> int | None:

@@ -5,6 +5,7 @@ from sqlalchemy import update
 
 from app.clock import now_utc
 from app.db_util import upsert
+from app.db_util import upsert_if
 from app.extensions import db
 from app.progress.models import ObjectType
 from app.progress.models import QuizProgress
@@ -40,30 +41,28 @@ def _answer_result(answer) -> dict:
 def _update_quiz_progress(user_id: int, attempt) -> bool:
     """Count the attempt on the learner's quiz row; return whether it passed the quiz for the first time.
 
-    The last statement decides "first time": of two passing attempts submitted at once (two tabs),
-    only one finds the quiz not yet passed (a read before the write would let both count it).
+    One statement but for a pass of a quiz passed before (two). The statement that writes decides
+    "first time": of two passing attempts submitted at once (two tabs), only one finds the quiz not
+    yet passed (a read before the write would let both count it).
     """
     now = now_utc()
-    failed = 0 if attempt.is_passed else 1
-    upsert(
-        QuizProgress,
-        {"user_id": user_id, "quiz_id": attempt.quiz_id},
-        {"attempt_count": 1, "best_score": attempt.score, "is_passed": False, "failures_count": failed, "last_attempt_dt": now},
-        {
-            "attempt_count": QuizProgress.attempt_count + 1,
-            "best_score": case((QuizProgress.best_score < attempt.score, attempt.score), else_=QuizProgress.best_score),
-            "failures_count": 0 if attempt.is_passed else QuizProgress.failures_count + 1,
-            "last_attempt_dt": now,
-        },
-    )
+    keys = {"user_id": user_id, "quiz_id": attempt.quiz_id}
+    first = {"attempt_count": 1, "best_score": attempt.score, "failures_count": 0 if attempt.is_passed else 1, "last_attempt_dt": now}
+    counted = {
+        "attempt_count": QuizProgress.attempt_count + 1,
+        "best_score": case((QuizProgress.best_score < attempt.score, attempt.score), else_=QuizProgress.best_score),
+        "failures_count": 0 if attempt.is_passed else QuizProgress.failures_count + 1,
+        "last_attempt_dt": now,
+    }
     if not attempt.is_passed:
+        upsert(QuizProgress, keys, {**first, "is_passed": False}, counted)
         return False
-    passed = db.session.execute(
-        update(QuizProgress)
-        .where(QuizProgress.user_id == user_id, QuizProgress.quiz_id == attempt.quiz_id, QuizProgress.is_passed.is_(False))
-        .values(is_passed=True, passed_dt=now)
-    )
-    return passed.rowcount == 1
+    passed = {"is_passed": True, "passed_dt": now}
+    if upsert_if(QuizProgress, keys, {**first, **passed}, {**counted, **passed}, where=QuizProgress.is_passed.is_(False)):
+        return True
+    # Passed before: the upsert found the row and left it; count the attempt alone.
+    db.session.execute(update(QuizProgress).where(QuizProgress.user_id == user_id, QuizProgress.quiz_id == attempt.quiz_id).values(counted))
+    return False
 
 
 @diagnostic_submitted.connect

@@ -19,6 +19,8 @@ from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.clock import now_utc
 from app.cohorts.services import open_cohort_ids
+from app.cohorts.services import pace_cohort_columns
+from app.db_util import insert_rows
 from app.db_util import upsert
 from app.db_util import upsert_if
 from app.extensions import db
@@ -52,23 +54,16 @@ def record_actions(user: UserRef, actions: list[Action], *, readings: int = 0, q
     """
     now = now_utc()
     # Every open cohort of the learner counts the action (each one's alerts are refreshed); the
-    # event names the one whose pace the learner sees.
-    cohort_ids = open_cohort_ids(user.id)
-    cohort_id = cohort_ids[0] if cohort_ids else None
-    db.session.add_all(
-        LearningEvent(
-            actor_id=user.id,
-            verb=a.verb.value,
-            object_type=a.object_type.value,
-            object_id=a.object_id,
-            result=a.result,
-            cohort_id=cohort_id,
-            created_dt=now,
-        )
+    # event names the one whose pace the learner sees. The summary row's write returns it.
+    cohort_id, cohort_count = touch_learner(user.id, now, readings, quizzes)
+    cohort_ids = open_cohort_ids(user.id) if cohort_count > 1 else [cohort_id] * cohort_count
+    # One statement for all events, where flushing as many objects would send one per event.
+    insert_rows(LearningEvent, [
+        {"actor_id": user.id, "verb": a.verb.value, "object_type": a.object_type.value, "object_id": a.object_id, "result": a.result,
+         "cohort_id": cohort_id, "created_dt": now}
         for a in actions
-    )
-    touch_learner(user.id, now, readings, quizzes)
-    db.session.flush()
+    ])
+    db.session.flush()  # what the caller changed through the ORM, before the listeners read
     learner_acted.send(user.id, cohort_id=cohort_id, cohort_ids=cohort_ids, verbs={a.verb for a in actions})
 
 
@@ -77,9 +72,13 @@ def record_event(user: UserRef, verb: Verb, object_type: ObjectType, object_id: 
     record_actions(user, [Action(verb, object_type, object_id, result)], **counters)
 
 
-def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0) -> None:
-    """Update the learner's summary row: activity dates and completion counters."""
-    upsert(
+def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0) -> tuple[int | None, int]:
+    """Update the learner's summary row: activity dates and completion counters.
+
+    :return: the open cohort whose pace the learner sees (``None`` without one) and how many open
+        cohorts they have, returned by the same statement (see :func:`~app.cohorts.services.pace_cohort_columns`).
+    """
+    return upsert(
         LearnerProgress,
         {"user_id": user_id},
         {"readings_completed": readings, "quizzes_passed": quizzes, "first_activity_dt": now, "last_activity_dt": now},
@@ -88,6 +87,7 @@ def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0) -> Non
             "quizzes_passed": LearnerProgress.quizzes_passed + quizzes,
             "last_activity_dt": now,
         },
+        returning=pace_cohort_columns(user_id),
     )
 
 

@@ -4,7 +4,6 @@ import secrets
 from fractions import Fraction
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import UserRef
 from app.catalogue.models import Module
@@ -16,6 +15,9 @@ from app.catalogue.services import Publication
 from app.catalogue.services import SyncReport
 from app.catalogue.services import bump_course_version
 from app.clock import now_utc
+from app.db_util import insert_absent_returning
+from app.db_util import insert_rows
+from app.db_util import new_row
 from app.extensions import db
 from app.quizzes.loader import QuestionSpec
 from app.quizzes.loader import QuizSpec
@@ -148,12 +150,14 @@ def shown_orders(quiz: Quiz, token: str) -> dict[int, list[str]]:
 def submit_attempt(user: UserRef, quiz: Quiz, responses: dict[int, list[str]], token: str) -> tuple[QuizAttempt, bool]:
     """Grade and store an attempt; a second submission with the same token returns the first.
 
+    Two statements whatever the number of questions: the attempt, whose insert the unique token
+    settles (a double click inserts nothing the second time, without a read first or a savepoint),
+    then every answer in one insert. The new attempt and its answers are not in the session: their
+    values stay readable after the commit, with no query to load them again.
+
     :param responses: chosen option keys by question id.
     :return: the attempt and whether it was created by this call.
     """
-    existing = find_attempt(user, token)
-    if existing is not None:
-        return existing, False
     questions = quiz.questions
     orders = shown_orders(quiz, token)
     graded = [(q, responses.get(q.id, [])) for q in questions]
@@ -169,20 +173,17 @@ def submit_attempt(user: UserRef, quiz: Quiz, responses: dict[int, list[str]], t
         score=float(earned / len(questions)) if questions else 0.0,
         # Exact: a float score can fall a hair under a mark it reaches (7 of 10 against 70 %).
         is_passed=earned * 100 >= quiz.pass_mark * len(questions),
+        submitted_dt=now_utc(),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
-    except IntegrityError:
-        # A twin request (double click) inserted the same token first: use its attempt.
+    attempt.id = insert_absent_returning(QuizAttempt, new_row(attempt), ["user_id", "token"], "id")
+    if attempt.id is None:
+        # Sent again, or a twin request (double click) inserted the same token first: use its attempt.
         return find_attempt(user, token), False
     answers = [
         AttemptAnswer(attempt_id=attempt.id, question_id=q.id, position=position, response=response, shown_order=orders[q.id],
                       is_correct=credit == 1, credit=float(credit))
         for position, ((q, response), credit) in enumerate(zip(graded, credits, strict=True), start=1)
     ]
-    db.session.add_all(answers)
-    db.session.flush()
+    insert_rows(AttemptAnswer, [new_row(a) for a in answers])
     quiz_attempt_submitted.send(attempt, user=user, answers=answers)
     return attempt, True

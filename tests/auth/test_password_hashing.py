@@ -124,3 +124,16 @@ def test_two_sign_ins_at_once_upgrade_the_hash_once(app, create_user, monkeypatc
     assert sorted(upgrades) == [False, True]
     stored = _stored_hash(app, user)
     assert stored.startswith("$argon2id$v=19$m=8,t=1,p=1$") and hashing.verify_password(stored, PASSWORD)
+
+
+def test_an_upgrade_touches_only_that_account_and_a_current_hash_is_kept(app, create_user):
+    user, other = create_user(), create_user()
+    old = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    for account in (user, other):
+        _give_hash(app, account, old)  # even were two hashes alike
+    with app.app_context():
+        account = db.session.get(User, user.id)
+        assert services.upgrade_password_hash(account, PASSWORD) is True
+        assert services.upgrade_password_hash(account, PASSWORD) is False  # now current
+        db.session.commit()
+    assert _stored_hash(app, other) == old and _stored_hash(app, user) != old
