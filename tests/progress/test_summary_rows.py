@@ -280,3 +280,19 @@ def test_a_pass_marks_only_that_learners_row_of_that_quiz(package_app, two_modul
                                     .join(Quiz, Quiz.id == QuizProgress.quiz_id).join(Module, Module.id == Quiz.module_id)).all()
     assert sorted(passed) == sorted([(learner.id, "bases", True), (learner.id, "autre", False), (other.id, "bases", False)])
     assert _summary(package_app, learner).quizzes_passed == 1
+
+
+def test_passing_again_counts_the_attempt_on_that_learners_row_of_that_quiz_only(package_app, two_modules, create_user):
+    from app.package.services import import_package
+
+    with package_app.app_context():
+        import_package(two_modules / "course", two_modules / "quizzes")
+        db.session.commit()
+    learner, other = create_user(email="a@example.test"), create_user(email="b@example.test")
+    for user, module in ((learner, "bases"), (learner, "autre"), (other, "bases"), (learner, "bases")):
+        act(package_app, user, "pass", module)
+    with package_app.app_context():
+        counts = db.session.execute(select(QuizProgress.user_id, Module.slug, QuizProgress.attempt_count)
+                                    .join(Quiz, Quiz.id == QuizProgress.quiz_id).join(Module, Module.id == Quiz.module_id)).all()
+    assert sorted(counts) == sorted([(learner.id, "bases", 2), (learner.id, "autre", 1), (other.id, "bases", 1)])
+    assert _summary(package_app, learner).quizzes_passed == 2
