@@ -18,6 +18,8 @@ from app.extensions import db
 #: An alert is current until the learner no longer meets its rule; at most one current alert per
 #: learner, cohort and kind, which the database itself guarantees (two runners cannot both insert).
 CURRENT = text("closed_dt IS NULL")
+#: Current and not resolved: the alerts a tutor may still have to see (snoozed ones until their day).
+UNSETTLED = text("closed_dt IS NULL AND resolved_dt IS NULL")
 
 
 class Alert(db.Model):
@@ -26,6 +28,8 @@ class Alert(db.Model):
     __table_args__ = (
         Index("uq_alert_current", "cohort_id", "user_id", "kind", unique=True, sqlite_where=CURRENT, postgresql_where=CURRENT),
         Index("ix_alert_cohort_user", "cohort_id", "user_id"),
+        # The tutor's dashboard counts a cohort's learners with an open alert from this index alone.
+        Index("ix_alert_unsettled", "cohort_id", "user_id", "snoozed_until", sqlite_where=UNSETTLED, postgresql_where=UNSETTLED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,6 +26,8 @@ from app.extensions import db
 from app.tutoring.standing import LearnerFilter
 from app.tutoring.standing import PaceStatus
 from app.tutoring.standing import Standing
+from app.tutoring.standing import at_risk_sql
+from app.tutoring.standing import done_where
 from app.tutoring.standing import open_alert_conditions
 
 #: What each status says to a tutor, in words (its values are codes for URLs and code).
@@ -91,19 +93,21 @@ def learner_lines(
     """
     wanted = wanted or LearnerFilter(sort="retard")
     standing = Standing.of(day)
-    query = (
-        select(
-            Enrolment.user_id, User.display_name, User.email, Enrolment.items_done, Enrolment.first_activity_dt, Enrolment.last_activity_dt,
-            Enrolment.is_contactable, User.is_active, standing.status,
-        )
-        .join(User, User.id == Enrolment.user_id)
-        .where(Enrolment.cohort_id == day.cohort_id, *standing.conditions(wanted))
-        .order_by(*standing.order_by(wanted))
-        .limit(limit)
-        .offset(offset)
-    )  # fmt: skip
+    return _lines(day, standing, wanted, standing.conditions(wanted), standing.order_by(wanted), limit, offset, user_ids)
+
+
+def _lines(day: CohortDay, standing: Standing, wanted: LearnerFilter, conditions: list, order: list, limit, offset: int, user_ids=None) -> list[LearnerLine]:
+    # The page is chosen on the enrolment rows alone (behind the sort's index); only its lines
+    # are then joined to the accounts, unless the search reads the addresses.
+    chosen = select(Enrolment.id).where(Enrolment.cohort_id == day.cohort_id, *conditions).order_by(*order).limit(limit).offset(offset)
+    if wanted.needle:
+        chosen = chosen.join(User, User.id == Enrolment.user_id)
     if user_ids is not None:
-        query = query.where(Enrolment.user_id.in_(user_ids))
+        chosen = chosen.where(Enrolment.user_id.in_(user_ids))
+    query = select(
+        Enrolment.user_id, User.display_name, User.email, Enrolment.items_done, Enrolment.first_activity_dt, Enrolment.last_activity_dt,
+        Enrolment.is_contactable, User.is_active, standing.status,
+    ).join(User, User.id == Enrolment.user_id).where(Enrolment.id.in_(chosen)).order_by(*order)  # fmt: skip
     rows = db.session.execute(query).all()
     alerts = open_alert_kinds(day.cohort_id, day.today, [row.user_id for row in rows] if limit is not None or user_ids is not None else None)
     lines = []
@@ -142,17 +146,17 @@ class CohortSummary:
     figures: CohortFigures
     #: How many learners have each number of items done (clamped to the course), for the chart.
     done_counts: dict[int, int]
-    #: Learners that pass the table's filter.
+    #: Learners that pass the table's filter, in all and by items done (as counted, not clamped).
     matching: int
+    matching_by_done: dict[int, int]
 
 
 def learners_with_open_alerts(day: CohortDay) -> int:
-    """Return how many enrolled learners have an alert that needs attention today (one count over the open alerts)."""
-    return db.session.scalar(
-        select(func.count(Alert.user_id.distinct()))
-        .join(Enrolment, and_(Enrolment.cohort_id == Alert.cohort_id, Enrolment.user_id == Alert.user_id))
-        .where(Alert.cohort_id == day.cohort_id, *open_alert_conditions(day.today))
-    )
+    """Return how many learners have an alert of the cohort that needs attention today (from ``ix_alert_unsettled`` alone).
+
+    Only enrolled learners have one: taking a learner out of a cohort closes their alerts there.
+    """
+    return db.session.scalar(select(func.count(Alert.user_id.distinct())).where(Alert.cohort_id == day.cohort_id, *open_alert_conditions(day.today)))
 
 
 def cohort_summary(day: CohortDay, wanted: LearnerFilter) -> CohortSummary:
@@ -166,13 +170,15 @@ def cohort_summary(day: CohortDay, wanted: LearnerFilter) -> CohortSummary:
     matching = func.count().filter(and_(*conditions)) if conditions else func.count()
     query = select(
         Enrolment.items_done, func.count(), func.count(Enrolment.first_activity_dt), func.count().filter(Enrolment.is_contactable.is_(True)),
-        func.count().filter(standing.status == PaceStatus.AT_RISK.value), matching,
+        func.count().filter(Enrolment.items_done < day.pace.total, at_risk_sql(day)), matching,
     ).where(Enrolment.cohort_id == day.cohort_id).group_by(Enrolment.items_done)  # fmt: skip
     if wanted.needle:  # the search reads the address: only then is the account joined
         query = query.join(User, User.id == Enrolment.user_id)
     totals = dict.fromkeys(("enrolled", "started", "contactable", "at_risk", "completed", "behind", "matching"), 0)
     done_counts: dict[int, int] = {}
+    matching_by_done: dict[int, int] = {}
     for done, count, started, contactable, at_risk, matches in db.session.execute(query):
+        matching_by_done[done] = matches
         placed = day.pace.standing(done)
         done_counts[placed.done] = done_counts.get(placed.done, 0) + count
         totals["enrolled"] += count
@@ -189,7 +195,7 @@ def cohort_summary(day: CohortDay, wanted: LearnerFilter) -> CohortSummary:
         on_pace=totals["enrolled"] - totals["at_risk"] - totals["behind"], behind=totals["behind"], at_risk=totals["at_risk"],
         contactable=totals["contactable"], with_alerts=learners_with_open_alerts(day),
     )  # fmt: skip
-    return CohortSummary(figures, done_counts, totals["matching"])
+    return CohortSummary(figures, done_counts, totals["matching"], matching_by_done)
 
 
 @dataclass(frozen=True)
@@ -208,15 +214,40 @@ def page_bounds(number: int, per_page: int, total: int) -> tuple[int, int]:
     return min(max(number, 1), pages), pages
 
 
-def learner_page(day: CohortDay, wanted: LearnerFilter, matching: int, number: int, per_page: int) -> Page:
+def learner_page(day: CohortDay, wanted: LearnerFilter, summary: CohortSummary, number: int, per_page: int) -> Page:
     """Return page ``number`` (clamped into range) of the learners that pass the filter, in its order.
 
-    :param matching: how many learners pass the filter (see :func:`cohort_summary`).
+    :param summary: the cohort's counts (see :func:`cohort_summary`): how many pass the filter,
+        and for the order by days behind, how many have each number of items done.
     """
-    number, pages = page_bounds(number, per_page, matching)
+    number, pages = page_bounds(number, per_page, summary.matching)
+    standing, offset = Standing.of(day), (number - 1) * per_page
+    conditions, order = standing.conditions(wanted), standing.order_by(wanted)
+    if wanted.sort not in ("nom", "progression", "activite"):
+        # Days behind have no index (they change every day), but the counts tell which of them
+        # the page holds: only those learners are sorted, and by name alone if they share one.
+        days, before = days_on_page(day, wanted, summary.matching_by_done, offset, per_page)
+        conditions = [*conditions, done_where(day.pace, lambda behind: behind in days)]
+        order, offset = standing.order_by(wanted, same_days=len(days) == 1), offset - before
     # Asked even when nothing matches: the same statements whatever the cohort and the filter.
-    lines = learner_lines(day, wanted=wanted, limit=per_page, offset=(number - 1) * per_page)
-    return Page(lines, number, pages, matching)
+    return Page(_lines(day, standing, wanted, conditions, order, per_page, offset), number, pages, summary.matching)
+
+
+def days_on_page(day: CohortDay, wanted: LearnerFilter, matching_by_done: dict[int, int], offset: int, per_page: int) -> tuple[set[int], int]:
+    """Return the days behind of the learners at ``offset`` to ``offset + per_page`` in days-behind order, and how many come before them."""
+    by_days: dict[int, int] = {}
+    for done, count in matching_by_done.items():
+        days = day.pace.standing(done).days_behind
+        by_days[days] = by_days.get(days, 0) + count
+    seen, before, kept = 0, 0, set()
+    for days in sorted(by_days, reverse=wanted.order == "desc"):
+        count = by_days[days]
+        if seen + count <= offset:
+            before += count
+        elif seen < offset + per_page:
+            kept.add(days)
+        seen += count
+    return kept, before
 
 
 def cohort_alert_counts(cohort_id: int, today: date) -> int:

@@ -16,10 +16,12 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import case
-from sqlalchemy import exists
+from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import true
 
 from app.alerts.models import CURRENT
 from app.alerts.models import Alert
@@ -71,13 +73,38 @@ def idle_since(day: CohortDay) -> datetime:
     return datetime.combine(first_busy_day, time(0), day.zone).astimezone(UTC)
 
 
-def status_sql(day: CohortDay, days_behind: ColumnElement[int]) -> ColumnElement[str]:
+def done_where(pace: PaceDay, keep) -> ColumnElement[bool]:
+    """Return the condition on the items done that ``keep(days behind)`` holds for, as a few ranges.
+
+    A condition on days behind is one on the items done, and ranges of a column cost the database
+    far less per row than the ``CASE`` of :func:`days_behind_sql`. Counts out of the course's range
+    count as its ends, as :meth:`PaceDay.standing` clamps them.
+    """
+    done, kept, first = Enrolment.items_done, [], None
+    for count, days in enumerate(pace.behind):
+        if keep(days) and first is None:
+            first = count
+        if first is not None and (count == pace.total or not keep(pace.behind[count + 1])):
+            low = None if first == 0 else done >= first
+            high = None if count == pace.total else done <= count
+            kept.append(and_(*(c for c in (low, high) if c is not None)) if low is not None or high is not None else true())
+            first = None
+    return or_(*kept) if kept else false()
+
+
+def at_risk_sql(day: CohortDay) -> ColumnElement[bool]:
+    """Return whether an unfinished learner is at risk: days behind past the threshold, or idle for too long."""
+    at_risk_days = day.thresholds.at_risk_days
+    return or_(done_where(day.pace, lambda days: days >= at_risk_days), Enrolment.last_activity_dt < idle_since(day))
+
+
+def status_sql(day: CohortDay) -> ColumnElement[str]:
     """Return the learner's :class:`PaceStatus` code: finished, else at risk, else not started, else behind or on pace."""
     return case(
         (Enrolment.items_done >= day.pace.total, PaceStatus.COMPLETED.value),
-        (or_(days_behind >= day.thresholds.at_risk_days, Enrolment.last_activity_dt < idle_since(day)), PaceStatus.AT_RISK.value),
+        (at_risk_sql(day), PaceStatus.AT_RISK.value),
         (Enrolment.first_activity_dt.is_(None), PaceStatus.NOT_STARTED.value),
-        (days_behind > 0, PaceStatus.BEHIND.value),
+        (done_where(day.pace, lambda days: days > 0), PaceStatus.BEHIND.value),
         else_=PaceStatus.ON_PACE.value,
     )
 
@@ -109,24 +136,28 @@ class Standing:
     """The SQL expressions of a cohort's standing on one day."""
 
     day: CohortDay
+    #: Days behind (for the table's order: every condition on them is a :func:`done_where`).
     days_behind: ColumnElement[int]
     status: ColumnElement[str]
 
     @classmethod
     def of(cls, day: CohortDay) -> "Standing":
         """Build the expressions for ``day``."""
-        days_behind = days_behind_sql(day.pace)
-        return cls(day, days_behind, status_sql(day, days_behind))
+        return cls(day, days_behind_sql(day.pace), status_sql(day))
 
     def has_open_alert(self) -> ColumnElement[bool]:
-        """Tell whether the learner has an alert of this cohort that needs attention today."""
-        return exists().where(Alert.cohort_id == Enrolment.cohort_id, Alert.user_id == Enrolment.user_id, *open_alert_conditions(self.day.today))
+        """Tell whether the learner has an alert of this cohort that needs attention today.
+
+        An uncorrelated ``IN``: the database reads the cohort's open alerts once (a set or a hash
+        of them), not once per learner.
+        """
+        return Enrolment.user_id.in_(select(Alert.user_id).where(Alert.cohort_id == self.day.cohort_id, *open_alert_conditions(self.day.today)))
 
     def conditions(self, wanted: LearnerFilter) -> list:
         """Return the SQL conditions of the filter (the search needs the learner's account joined)."""
         kept = []
         if wanted.status == PaceStatus.BEHIND.value:  # "en retard" means any day behind, at risk included
-            kept.append(self.days_behind > 0)
+            kept.append(done_where(self.day.pace, lambda days: days > 0))
         elif wanted.status:
             kept.append(self.status == wanted.status)
         if wanted.contact:
@@ -137,13 +168,17 @@ class Standing:
             kept.append(or_(Enrolment.name_key.contains(wanted.needle, autoescape=True), func.lower(User.email).contains(wanted.needle, autoescape=True)))
         return kept
 
-    def order_by(self, wanted: LearnerFilter) -> list:
+    def order_by(self, wanted: LearnerFilter, *, same_days: bool = False) -> list:
         """Return the ORDER BY of the table: the sort's key, then name and id, all in the order asked.
 
         Never active learners come first in ascending order of last activity, as the least recent.
+
+        :param same_days: the rows sorted by days behind all have the same (their order is then
+            the name's, which an index gives).
         """
         descending = wanted.order == "desc"
-        first = {"nom": [], "progression": [Enrolment.items_done], "activite": [Enrolment.last_activity_dt]}.get(wanted.sort, [self.days_behind])
+        by_days = [] if same_days else [self.days_behind]
+        first = {"nom": [], "progression": [Enrolment.items_done], "activite": [Enrolment.last_activity_dt]}.get(wanted.sort, by_days)
         keys = []
         for key in [*first, Enrolment.name_key, Enrolment.user_id]:
             ordered = key.desc() if descending else key.asc()

@@ -124,7 +124,7 @@ def cohort(cohort_id: int):
     day = cohort_day(found, now_utc())
     form, wanted = _filter_from_args()
     summary = cohort_summary(day, wanted)
-    page = learner_page(day, wanted, summary.matching, form.page.data or 1, PER_PAGE)
+    page = learner_page(day, wanted, summary, form.page.data or 1, PER_PAGE)
     chart = pace_chart(day, cohort_weeks(cohort_id), summary.done_counts, lambda n: _("semaine %(n)d", n=n))
     return render_template(
         "tutoring/cohort.html", cohort=found, day=day, figures=summary.figures, chart=chart, form=form, page=page,

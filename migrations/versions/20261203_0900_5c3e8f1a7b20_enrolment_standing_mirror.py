@@ -1,7 +1,7 @@
 """Issue 11: each enrolment carries the learner's standing (items done, activity, consent, name) for the tutor's table, kept by triggers
 
 The tutor's table then counts, filters, sorts and pages in SQL on the enrolment rows alone, each
-sort behind an index starting with the cohort. A copy of app/cohorts/mirror.py's SQL as of this
+sort behind an index starting with the cohort; the alerts not settled get an index of their own. A copy of app/cohorts/mirror.py's SQL as of this
 revision (migrations never import the app).
 
 Revision ID: 5c3e8f1a7b20
@@ -83,6 +83,9 @@ def upgrade():
     # Never active first in last-activity order: PostgreSQL must be told, SQLite does it anyway.
     nulls_first = " NULLS FIRST" if dialect == "postgresql" else ""
     op.execute(f"CREATE INDEX ix_enrolment_cohort_activity ON enrolment (cohort_id, last_activity_dt ASC{nulls_first}, name_key, user_id)")
+    unsettled = sa.text("closed_dt IS NULL AND resolved_dt IS NULL")
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.create_index('ix_alert_unsettled', ['cohort_id', 'user_id', 'snoozed_until'], unique=False, sqlite_where=unsettled, postgresql_where=unsettled)
     for name, when, table, learner, body in triggers(dialect):
         if dialect == "postgresql":
             lock = f"PERFORM pg_advisory_xact_lock({LOCK_NAMESPACE}, {learner});"
@@ -100,6 +103,8 @@ def downgrade():
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
         else:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.drop_index('ix_alert_unsettled')
     with op.batch_alter_table('enrolment', schema=None) as batch_op:
         batch_op.drop_index('ix_enrolment_cohort_activity')
         batch_op.drop_index('ix_enrolment_cohort_name')

@@ -33,6 +33,7 @@ from app.progress.weeks import percentiles
 from app.tutoring.chart import percentiles_of_counts
 from app.tutoring.queries import LearnerFilter
 from app.tutoring.queries import PaceStatus
+from app.tutoring.queries import Page
 from app.tutoring.queries import cohort_summary
 from app.tutoring.queries import learner_lines
 from app.tutoring.queries import learner_page
@@ -227,14 +228,16 @@ def test_pages_cut_the_sorted_selection_in_order(app, varied, clock):
     clock.set(date(2026, 11, 14), 10)
     with app.app_context():
         day = cohort_day(db.session.get(Cohort, varied), clock())
-        wanted = LearnerFilter(sort="progression", order="asc")
-        everyone = [line.user_id for line in learner_lines(day, wanted=wanted)]
-        pages = [learner_page(day, wanted, len(everyone), number, 7) for number in range(1, 10)]
-        assert [line.user_id for page in pages[: math.ceil(len(everyone) / 7)] for line in page.items] == everyone
-        assert {page.pages for page in pages} == {math.ceil(len(everyone) / 7)}
-        assert [line.user_id for line in pages[-1].items] == everyone[-(len(everyone) % 7 or 7) :]  # past the end: the last page
-        assert learner_page(day, wanted, len(everyone), -3, 7).number == 1
-        assert learner_page(day, LearnerFilter(search="zzz"), 0, 2, 7) == learner_page(day, LearnerFilter(search="zzz"), 0, 1, 7)
+        for wanted in [*SORTED, LearnerFilter("en_retard", "oui"), LearnerFilter(search="e", order="asc")]:
+            everyone = [line.user_id for line in learner_lines(day, wanted=wanted)]
+            summary = cohort_summary(day, wanted)
+            pages = [learner_page(day, wanted, summary, number, 7) for number in range(1, 12)]
+            assert [line.user_id for page in pages[: math.ceil(len(everyone) / 7)] for line in page.items] == everyone, wanted
+            assert {page.pages for page in pages} == {math.ceil(len(everyone) / 7)}
+            assert [line.user_id for line in pages[-1].items] == everyone[-(len(everyone) % 7 or 7) :]  # past the end: the last page
+            assert learner_page(day, wanted, summary, -3, 7).number == 1
+        nobody = LearnerFilter(search="zzz")
+        assert learner_page(day, nobody, cohort_summary(day, nobody), 2, 7) == Page([], 1, 1, 0)
 
 
 def test_a_count_above_the_course_counts_as_finished(app, varied, clock):
