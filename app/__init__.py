@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import dates
+from app import wtforms_i18n
 from app.config import Config
 from app.config import environment_settings
 from app.config import secret_key_problem
@@ -140,6 +141,7 @@ def _init_extensions(app: Flask) -> None:
 
     app.jinja_env.globals.update(Role=Role, current_locale=lambda: str(get_locale()))
     dates.init_app(app)
+    wtforms_i18n.init_app(app)
 
 
 @event.listens_for(Engine, "connect")

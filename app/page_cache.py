@@ -16,6 +16,7 @@ from flask import session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 #: Stands for the request's CSRF token inside cached HTML.
 CSRF_HOLE = "\x00csrf-token\x00"
@@ -79,11 +80,14 @@ def _is_cacheable_request() -> bool:
     return request.method == "GET" and not request.query_string and "_flashes" not in session
 
 
-def serve_cached(key: tuple, render: Callable[[], str]) -> str:
+def serve_cached(key: tuple, render: Callable[[], str], fresh: tuple[str, ...] = ()) -> str:
     """Return the page for ``key``, rendering it only when no fresh copy is cached.
 
     :param key: everything the page depends on besides locale, roles and the CSRF token.
     :param render: renders the page (called on a miss or for requests that cannot be cached).
+    :param fresh: values this rendering must not share with another (an attempt's token): the
+        render shows them, the cached copy keeps a hole in their place, and a request served from
+        the cache shows its own values there.
     """
     if not _is_cacheable_request():
         return render()
@@ -91,8 +95,29 @@ def serve_cached(key: tuple, render: Callable[[], str]) -> str:
     full_key = (request.endpoint, str(get_locale()), current_user.roles, *key)
     cache = _cache()
     html = cache.get(full_key)
-    if html is not None:
-        return html.replace(CSRF_HOLE, token)
-    html = render()
-    cache.put(full_key, html.replace(token, CSRF_HOLE))
-    return html
+    if html is None:
+        html = render()
+        stored = html.replace(token, CSRF_HOLE)
+        for number, value in enumerate(fresh):
+            stored = stored.replace(value, _fresh_hole(number))
+        cache.put(full_key, stored)
+        return html
+    for number, value in enumerate(fresh):
+        html = html.replace(_fresh_hole(number), value)
+    return html.replace(CSRF_HOLE, token)
+
+
+def _fresh_hole(number: int) -> str:
+    return f"\x00fresh-{number}\x00"
+
+
+def cached_fragment(key: tuple, render: Callable[[], str]) -> Markup:
+    """Return a part of a page shared by every user (no personal data, no token in it), rendered
+    once per process for ``key`` and the locale."""
+    cache = current_app.extensions.setdefault("fragment_cache", PageCache())
+    full_key = (str(get_locale()), *key)
+    html = cache.get(full_key)
+    if html is None:
+        html = render()
+        cache.put(full_key, html)
+    return Markup(html)

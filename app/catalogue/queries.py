@@ -1,10 +1,16 @@
 """Read-only queries on the course content."""
 
+from sqlalchemy import func
 from sqlalchemy import select
 
+from app.catalogue.models import CourseState
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.extensions import db
+
+#: The course's stamp, changed by every publication (``bump_course_version``): pages and data
+#: cached per process are keyed on it, so a publication seen by one worker is seen by all.
+COURSE_STAMP = func.coalesce(select(CourseState.stamp).where(CourseState.id == 1).scalar_subquery(), "")
 
 
 def live_module(slug: str) -> Module | None:

@@ -15,9 +15,9 @@ from sqlalchemy import true
 from app.auth.models import SignedInUser
 from app.auth.models import User
 from app.auth.services import SIGNED_IN_USER_COLUMNS
-from app.catalogue.models import CourseState
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
+from app.catalogue.queries import COURSE_STAMP
 from app.cohorts.models import Cohort
 from app.cohorts.models import Enrolment
 from app.cohorts.pace import PaceItem
@@ -50,14 +50,12 @@ class ReadingState(NamedTuple):
     comment: str | None
 
 
-#: The course's stamp, changed by every publication (see ``bump_course_version``).
-_COURSE_STAMP = func.coalesce(select(CourseState.stamp).where(CourseState.id == 1).scalar_subquery(), "")
 # Built once: SQLAlchemy then reuses its compiled form; it runs on the connection, without the ORM.
 _READING_STATE = (
     select(
         Reading.id,
         Reading.revision,
-        _COURSE_STAMP,
+        COURSE_STAMP,
         ReadingProgress.completed_dt,
         ReadingProgress.last_viewed_dt,
         ReadingFeedback.rating,
@@ -138,7 +136,7 @@ _PROGRESS_COLUMNS = (
     _of_learner(QuizProgress, func.max(QuizProgress.last_attempt_dt)),
 )
 _USER_AND_COURSE_MAP_STATE = (
-    select(*SIGNED_IN_USER_COLUMNS, _COURSE_STAMP, *_PROGRESS_COLUMNS, *_COHORT_COLUMNS)
+    select(*SIGNED_IN_USER_COLUMNS, COURSE_STAMP, *_PROGRESS_COLUMNS, *_COHORT_COLUMNS)
     .select_from(User)
     .outerjoin(Enrolment, Enrolment.user_id == User.id)
     .outerjoin(Cohort, and_(Cohort.id == Enrolment.cohort_id, Cohort.is_closed.is_(False)))

@@ -124,9 +124,25 @@ def _unchanged_archived(question: Question | None, content: dict) -> Question | 
     return question if question is not None and _content_of(question) == content else None
 
 
+#: A quiz that shuffles its options shows each attempt one of this many orders, drawn at random:
+#: enough that no position can be learnt or passed on, few enough that the questions' markup is
+#: rendered once per order and shared by every learner (see the quiz page).
+ORDER_VARIANTS = 16
+
+
 def new_attempt_token() -> str:
-    """Return the random token that identifies one rendering of a quiz form."""
-    return secrets.token_urlsafe(24)
+    """Return the random token that identifies one rendering of a quiz form: ``<variant>.<random>``."""
+    return f"{secrets.randbelow(ORDER_VARIANTS)}.{secrets.token_urlsafe(24)}"
+
+
+def order_seed(token: str) -> str:
+    """Return the part of an attempt token that draws its order: the variant, else the whole token.
+
+    A learner could send a token of their own choosing, and so pick one of the orders: that
+    changes nothing, since answers are graded by option key, never by position.
+    """
+    variant, dot, _rest = token.partition(".")
+    return variant if dot and variant.isdigit() and int(variant) < ORDER_VARIANTS else token
 
 
 def find_attempt(user: UserRef, token: str) -> QuizAttempt | None:
@@ -137,12 +153,13 @@ def find_attempt(user: UserRef, token: str) -> QuizAttempt | None:
 def shown_orders(quiz: Quiz, token: str) -> dict[int, list[str]]:
     """Return, by question id, the option keys in the order the attempt ``token`` shows them.
 
-    The order is drawn from the attempt's token (and the question's key), so the page sent again
-    with the same token, a reload of a refused form or its grading all see the same order without
-    storing anything before the attempt is submitted; the submitted attempt then keeps it.
+    The order is drawn from the attempt's token (its variant, see :func:`order_seed`, and the
+    question's key), so the page sent again with the same token, a reload of a refused form or
+    its grading all see the same order without storing anything before the attempt is submitted;
+    the submitted attempt then keeps it.
     """
     def seed(question: Question) -> str | None:
-        return f"{token}/{question.key}" if quiz.shuffle_options else None
+        return f"{order_seed(token)}/{question.key}" if quiz.shuffle_options else None
 
     return {q.id: get_question_type(q.type).shown_order(q.data, seed(q)) for q in quiz.questions}
 
