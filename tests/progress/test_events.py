@@ -72,3 +72,35 @@ def test_reading_page_needs_one_query(client, learner, statements):
     statements.clear()
     client.get("/cours/bases/premiere")
     assert len(statements) == 1, statements  # the user and their state on the reading, together
+
+
+@pytest.mark.parametrize("cohorts", [0, 1, 2])
+def test_an_action_reports_every_open_cohort_and_looks_them_up_only_when_several(app, course, create_user, cohorts):
+    from datetime import UTC
+    from datetime import date
+    from datetime import datetime
+
+    from app.auth.models import User
+    from app.catalogue.models import Reading
+    from app.cohorts.models import Cohort
+    from app.cohorts.services import enrol
+    from app.cohorts.services import get_or_create_cohort
+    from app.progress.services import complete_reading
+    from app.signals import learner_acted
+
+    learner = create_user()
+    app.config["CLOCK"] = lambda: datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # both cohorts running
+    with app.app_context():
+        user = db.session.get(User, learner.id)
+        ends = [date(2026, 12, 20), date(2026, 12, 10)][:cohorts]  # the second ends first: its pace is seen
+        ids = [get_or_create_cohort(f"Cohorte {n}", date(2026, 11, 1), end).id for n, end in enumerate(ends)]
+        for cohort_id in ids:
+            enrol(db.session.get(Cohort, cohort_id), user)
+        db.session.commit()
+        reported = []
+        with learner_acted.connected_to(lambda sender, **kw: reported.append((kw["cohort_id"], kw["cohort_ids"])), sender=learner.id):
+            with recorded_statements(app) as seen:
+                complete_reading(user, db.session.scalar(select(Reading).where(Reading.slug == "premiere")))
+    expected = ids[::-1]
+    assert reported == [(expected[0] if expected else None, expected)]
+    assert sum("FROM cohort" in s and "INSERT" not in s for s in seen) == (1 if cohorts > 1 else 0)
