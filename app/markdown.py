@@ -4,8 +4,11 @@ Content is rendered once, when it is imported or saved, and the sanitised HTML i
 never render Markdown per request and templates mark nothing else as safe.
 """
 
+import functools
+
 import markdown as md
 import nh3
+from flask_babel import get_locale
 from markupsafe import Markup
 from markupsafe import escape
 
@@ -33,6 +36,8 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_CLASSES = {"div": {"admonition", "note", "tip", "important", "retenir"}, "p": {"admonition-title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+#: Previews kept per process (readings are a few dozen kilobytes at most).
+PREVIEWS_KEPT = 64
 
 
 def sanitise_html(html: str) -> str:
@@ -72,7 +77,16 @@ def markdown_problem(text: str) -> str | None:
 
 
 def render_preview(text: str) -> Markup:
-    """Render ``text`` for an author's preview: a refused text shows why, in place of the preview."""
+    """Render ``text`` for an author's preview: a refused text shows why, in place of the preview.
+
+    The editor shows the preview on every view of the page: the last texts previewed are kept
+    (rendering is a function of the text and, for a refusal, of the language it is told in).
+    """
+    return _preview(text, str(get_locale()))
+
+
+@functools.lru_cache(maxsize=PREVIEWS_KEPT)
+def _preview(text: str, locale: str) -> Markup:
     try:
         return render_markdown(text)
     except MarkdownRefused as refused:

@@ -9,6 +9,7 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,15 +29,18 @@ from app.authoring.queries import content_overview
 from app.authoring.queries import history_page
 from app.authoring.services import find_item
 from app.authoring.services import restore as restore_revision
+from app.authoring.services import working_copy
 from app.authoring.structure import StructureError
 from app.authoring.structure import create_module
 from app.authoring.structure import create_reading
 from app.authoring.structure import move as move_item
 from app.authoring.structure import set_archived
 from app.catalogue.models import Module
+from app.catalogue.services import course_stamp
 from app.contentfile import ContentInvalid
 from app.extensions import db
 from app.markdown import render_preview
+from app.page_cache import serve_cached
 from app.web import id_arg
 
 bp = Blueprint("authoring", __name__, template_folder="templates")
@@ -65,11 +69,21 @@ def home():
 def edit(kind: str, object_id: int):
     """Edit a module or a reading: preview, save the draft, publish it, or discard it."""
     item = _item_or_404(kind, object_id)
+    if request.method == "GET":
+        # Shown again and again while an author works: cached per text version and course stamp.
+        working = working_copy(item)
+        draft_dt = working.draft.updated_dt if working.draft else None
+        key = (kind, object_id, item.row.revision, item.row.is_archived, working.version, working.base, draft_dt, course_stamp())
+        return serve_cached(key, lambda: _editor_page(item, editing.handle(item, current_user.id)))
     outcome = editing.handle(item, current_user.id)
     if outcome.redirect_to:
         flash(outcome.message, "success")
         return redirect(url_for(".edit", kind=kind, object_id=object_id), code=303)
-    return render_template(f"authoring/edit_{kind}.html", item=item, page=outcome, title=_("Modifier : %(t)s", t=item.row.title)), outcome.status
+    return _editor_page(item, outcome), outcome.status
+
+
+def _editor_page(item, outcome: editing.EditorPage) -> str:
+    return render_template(f"authoring/edit_{item.kind.kind.value}.html", item=item, page=outcome, title=_("Modifier : %(t)s", t=item.row.title))
 
 
 @bp.route("/apercu", methods=["POST"])
