@@ -1,17 +1,22 @@
 """A learner's whole record as one of their tutors sees it."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.alerts.models import Alert
 from app.auth.models import User
 from app.catalogue.models import Reading
+from app.catalogue.queries import COURSE_STAMP
 from app.cohorts.models import Enrolment
 from app.consent.models import ContactConsent
 from app.consent.services import consent_history
+from app.diagnostic.models import DiagnosticAnswer
 from app.diagnostic.queries import StatementResult
 from app.diagnostic.queries import results_of
 from app.extensions import db
@@ -119,3 +124,37 @@ def learner_record(cohort_id: int, user: User) -> LearnerRecord:
 def enrolled_learner(cohort_id: int, user_id: int) -> User | None:
     """Return the learner if enrolled in the cohort, else ``None``."""
     return db.session.scalar(select(User).join(Enrolment, Enrolment.user_id == User.id).where(Enrolment.cohort_id == cohort_id, User.id == user_id))
+
+
+def _latest(column, *where):
+    return select(func.max(column)).where(*where).scalar_subquery()
+
+
+_USER, _COHORT = bindparam("user_id"), bindparam("cohort_id")
+# Built once and run on the connection: a tutor's every view of the page asks them.
+_RECORD_STAMP = select(
+    _latest(LearningEvent.id, LearningEvent.actor_id == _USER),
+    _latest(QuizAttempt.id, QuizAttempt.user_id == _USER),
+    _latest(Contact.id, Contact.cohort_id == _COHORT, Contact.learner_id == _USER),
+    _latest(ContactConsent.id, ContactConsent.user_id == _USER),
+    _latest(DiagnosticAnswer.answered_dt, DiagnosticAnswer.user_id == _USER),
+    select(func.count()).select_from(DiagnosticAnswer).where(DiagnosticAnswer.user_id == _USER).scalar_subquery(),
+    COURSE_STAMP,
+)
+_ALERT_ROWS = select(*Alert.__table__.columns).where(Alert.cohort_id == _COHORT, Alert.user_id == _USER).order_by(Alert.id)
+
+
+def record_stamp(cohort_id: int, user: User) -> tuple:
+    """Return what changes whenever the learner page would, in two light queries: the page's cache key.
+
+    Events, attempts, contacts and consent changes are only ever added (their latest id moves);
+    diagnostic ratings are replaced in place (their latest date and count move); alerts change in
+    place in many ways, so their rows themselves are part of the key. The course stamp covers the
+    titles, the learner's own columns their name and state.
+    """
+    params = {"user_id": user.id, "cohort_id": cohort_id}
+    connection = db.session.connection()
+    latest = connection.execute(_RECORD_STAMP, params).one()
+    alerts = tuple(tuple(json.dumps(v, sort_keys=True) if isinstance(v, dict) else v for v in row) for row in connection.execute(_ALERT_ROWS, params))
+    person = (user.id, user.display_name, user.first_name, user.last_name, user.email, user.is_active)
+    return (tuple(latest), alerts, person)

@@ -4,6 +4,7 @@ A tutor reaches only the cohorts they tutor: any other cohort, its learners and 
 """
 
 import uuid
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 from flask import abort
@@ -29,9 +30,11 @@ from app.alerts.services import snooze_alert
 from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.clock import now_utc
+from app.cohorts.models import Cohort
 from app.consent.services import ConsentRequired
 from app.dates import date_text
 from app.extensions import db
+from app.page_cache import serve_cached
 from app.progress.weeks import cohort_weeks
 from app.reminders.services import DEFAULT_BODY
 from app.reminders.services import DEFAULT_SUBJECT
@@ -54,6 +57,7 @@ from app.tutoring.queries import tutor_cohorts_overview
 from app.tutoring.queries import tutored_cohort
 from app.tutoring.record import enrolled_learner
 from app.tutoring.record import learner_record
+from app.tutoring.record import record_stamp
 from app.tutoring.services import CHANNELS
 from app.tutoring.services import OUTCOMES
 from app.tutoring.services import ContactError
@@ -147,7 +151,11 @@ def export_csv(cohort_id: int):
 def learner(cohort_id: int, user_id: int):
     """Show one learner's record: progress, attempts, diagnostic, timeline, alerts, contacts."""
     found = _cohort_or_404(cohort_id)
-    return _render_learner(found, _learner_or_404(cohort_id, user_id), ContactForm())
+    user = _learner_or_404(cohort_id, user_id)
+    # A tutor comes back to it between contacts: cached until anything on it changes (or the day).
+    today = now_utc().astimezone(ZoneInfo(found.timezone)).date()
+    key = (tuple(getattr(found, c.key) for c in Cohort.__table__.columns), today, record_stamp(found.id, user))
+    return serve_cached(key, lambda: _render_learner(found, user, ContactForm())[0])
 
 
 def _render_learner(found, user, contact_form: ContactForm, status: int = 200):
