@@ -23,7 +23,7 @@ def upsert(model, keys: dict, insert_values: dict, update_values: dict, returnin
     :return: the row of ``returning`` values, if any were asked.
     """
     insert = _INSERTS[db.session.get_bind().dialect.name]
-    statement = insert(model).values(**keys, **insert_values)
+    statement = insert(model.__table__).values(**keys, **insert_values)
     if update_values:
         statement = statement.on_conflict_do_update(index_elements=list(keys), set_=update_values)
     else:
@@ -44,7 +44,7 @@ def upsert_if(model, keys: dict, insert_values: dict, update_values: dict, where
     insert = _INSERTS[db.session.get_bind().dialect.name]
     table = model.__table__
     statement = (
-        insert(model)
+        insert(model.__table__)
         .values(**keys, **insert_values)
         .on_conflict_do_update(index_elements=list(keys), set_=update_values, where=where)
         .returning(*(table.c[name] for name in keys))  # rowcount is not portable for an upsert
@@ -68,17 +68,20 @@ def insert_absent_returning(model, values: dict, keys: list[str], column: str):
         keys was there: one statement, no savepoint to roll back to.
     """
     insert = _INSERTS[db.session.get_bind().dialect.name]
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys).returning(model.__table__.c[column])
+    statement = insert(model.__table__).values(**values).on_conflict_do_nothing(index_elements=keys).returning(model.__table__.c[column])
     return db.session.execute(statement).scalar()
 
 
 def insert_rows(model, rows: list[dict]) -> None:
-    """Insert ``rows`` (column values by name, the same names in each) in one multi-row statement.
+    """Insert ``rows`` (column values by name, the same names in each) in one statement.
 
     An ORM flush of as many new objects sends one statement per row when it needs their ids back.
+    Sent as one statement with many parameter sets (the driver's ``executemany``) on the table,
+    not through the ORM: SQLAlchemy then compiles it once per process, where a multi-row VALUES
+    clause is compiled again for every call.
     """
     if rows:
-        db.session.execute(insert_statement(model).values(rows))
+        db.session.execute(insert_statement(model.__table__), rows)
 
 
 def new_row(instance) -> dict:

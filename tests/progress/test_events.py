@@ -103,4 +103,5 @@ def test_an_action_reports_every_open_cohort_and_looks_them_up_only_when_several
                 complete_reading(user, db.session.scalar(select(Reading).where(Reading.slug == "premiere")))
     expected = ids[::-1]
     assert reported == [(expected[0] if expected else None, expected)]
-    assert sum("FROM cohort" in s and "INSERT" not in s for s in seen) == (1 if cohorts > 1 else 0)
+    # A query of its own (not the cohort the learner's row returns when it is written).
+    assert sum("FROM cohort" in s and s.lstrip().startswith("SELECT") for s in seen) == (1 if cohorts > 1 else 0)
