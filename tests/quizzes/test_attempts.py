@@ -115,3 +115,12 @@ def test_a_twin_request_that_inserts_the_attempt_first_wins_and_this_one_writes_
     assert twin and (attempt.id, created, attempt.is_passed) == (twin[0], False, True)
     assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
     assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 0
+
+
+def test_a_form_sent_again_finds_its_own_attempt_among_others_of_the_same_token_or_learner(ctx, create_user):
+    quiz, other, me = _quiz(), _user(create_user, "autre@example.org"), _user(create_user)
+    submit_attempt(other, quiz, _responses(quiz, set()), "tok")
+    submit_attempt(me, quiz, _responses(quiz, set()), "earlier")
+    mine, _ = submit_attempt(me, quiz, _responses(quiz, {"choix-unique", "choix-multiple", "vrai-faux"}), "tok")
+    again, created = submit_attempt(me, quiz, _responses(quiz, set()), "tok")
+    assert (created, again.id, again.is_passed) == (False, mine.id, True)
