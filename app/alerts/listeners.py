@@ -14,12 +14,13 @@ from app.cohorts.models import Cohort
 from app.extensions import db
 from app.progress.models import Verb
 from app.progress.queries import pace_items
+from app.progress.queries import pace_items_of
 from app.signals import enrolment_ended
 from app.signals import learner_acted
 
 
 @learner_acted.connect
-def _on_learner_acted(user_id: int, cohort_ids: list[int], verbs: set, **extra) -> None:
+def _on_learner_acted(user_id: int, cohort_ids: list[int], verbs: set, course_stamp: str | None = None, **extra) -> None:
     """Close what the learner caught up on; open "struggling" right after a failed quiz.
 
     Every open cohort of the learner is refreshed (each has its own pace and thresholds), so the
@@ -37,7 +38,8 @@ def _on_learner_acted(user_id: int, cohort_ids: list[int], verbs: set, **extra) 
         lock_cohort(cohort_id, shared=True)
     if Verb.FAILED not in verbs:
         cohort_ids = list(db.session.scalars(select(Alert.cohort_id).where(Alert.cohort_id.in_(cohort_ids), Alert.user_id == user_id, CURRENT).distinct()))
-    now, items = now_utc(), pace_items() if cohort_ids else []
+    now = now_utc()
+    items = (pace_items() if course_stamp is None else pace_items_of(course_stamp)) if cohort_ids else []
     for cohort_id in sorted(cohort_ids):
         cohort = db.session.get(Cohort, cohort_id)
         day = cohort_day(cohort, now, items)

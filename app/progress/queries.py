@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
@@ -288,6 +289,21 @@ class LearnerPace:
     def window_days(self) -> int:
         """Length of the cohort's window in days."""
         return (self.cohort.end_date - self.cohort.start_date).days
+
+
+def pace_items_of(course_stamp: str) -> list[PaceItem]:
+    """Return :func:`pace_items` for the course at ``course_stamp``, read once per process and stamp.
+
+    A learner's every action refreshes their alerts against the course's items: they change only
+    with a publication, which changes the stamp (one stamp at a time is kept).
+    """
+    cache = current_app.extensions.setdefault("pace_items", {})
+    items = cache.get(course_stamp)
+    if items is None:
+        items = pace_items()
+        cache.clear()
+        cache[course_stamp] = items
+    return items
 
 
 def pace_items() -> list[PaceItem]:

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from app.auth.models import UserRef
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
+from app.catalogue.queries import COURSE_STAMP
 from app.clock import now_utc
 from app.cohorts.services import open_cohort_ids
 from app.cohorts.services import pace_cohort_columns
@@ -55,7 +56,7 @@ def record_actions(user: UserRef, actions: list[Action], *, readings: int = 0, q
     now = now_utc()
     # Every open cohort of the learner counts the action (each one's alerts are refreshed); the
     # event names the one whose pace the learner sees. The summary row's write returns it.
-    cohort_id, cohort_count = touch_learner(user.id, now, readings, quizzes)
+    cohort_id, cohort_count, course_stamp = touch_learner(user.id, now, readings, quizzes)
     cohort_ids = open_cohort_ids(user.id) if cohort_count > 1 else [cohort_id] * cohort_count
     # One statement for all events, where flushing as many objects would send one per event.
     insert_rows(LearningEvent, [
@@ -64,7 +65,7 @@ def record_actions(user: UserRef, actions: list[Action], *, readings: int = 0, q
         for a in actions
     ])
     db.session.flush()  # what the caller changed through the ORM, before the listeners read
-    learner_acted.send(user.id, cohort_id=cohort_id, cohort_ids=cohort_ids, verbs={a.verb for a in actions})
+    learner_acted.send(user.id, cohort_id=cohort_id, cohort_ids=cohort_ids, verbs={a.verb for a in actions}, course_stamp=course_stamp)
 
 
 def record_event(user: UserRef, verb: Verb, object_type: ObjectType, object_id: int, result: dict | None = None, **counters) -> None:
@@ -72,11 +73,12 @@ def record_event(user: UserRef, verb: Verb, object_type: ObjectType, object_id: 
     record_actions(user, [Action(verb, object_type, object_id, result)], **counters)
 
 
-def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0) -> tuple[int | None, int]:
+def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0) -> tuple[int | None, int, str]:
     """Update the learner's summary row: activity dates and completion counters.
 
-    :return: the open cohort whose pace the learner sees (``None`` without one) and how many open
-        cohorts they have, returned by the same statement (see :func:`~app.cohorts.services.pace_cohort_columns`).
+    :return: the open cohort whose pace the learner sees (``None`` without one), how many open
+        cohorts they have (see :func:`~app.cohorts.services.pace_cohort_columns`) and the course's
+        stamp (the listeners' key to the course's items), returned by the same statement.
     """
     return upsert(
         LearnerProgress,
@@ -87,7 +89,7 @@ def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0) -> tup
             "quizzes_passed": LearnerProgress.quizzes_passed + quizzes,
             "last_activity_dt": now,
         },
-        returning=pace_cohort_columns(user_id),
+        returning=(*pace_cohort_columns(user_id), COURSE_STAMP),
     )
 
 

@@ -3,8 +3,12 @@
 import pytest
 from sqlalchemy import select
 
+from app.catalogue.models import Reading
+from app.catalogue.services import bump_course_version
+from app.catalogue.services import course_stamp
 from app.extensions import db
 from app.progress.models import LearningEvent
+from app.progress.queries import pace_items_of
 from tests.helpers import recorded_statements
 
 
@@ -105,3 +109,15 @@ def test_an_action_reports_every_open_cohort_and_looks_them_up_only_when_several
     assert reported == [(expected[0] if expected else None, expected)]
     # A query of its own (not the cohort the learner's row returns when it is written).
     assert sum("FROM cohort" in s and s.lstrip().startswith("SELECT") for s in seen) == (1 if cohorts > 1 else 0)
+
+
+def test_the_course_items_for_the_alerts_follow_each_publication(app, course):
+    with app.app_context():
+        first = course_stamp()
+        titles = [item.title for item in pace_items_of(first)]
+        db.session.scalar(select(Reading).where(Reading.slug == "premiere")).title = "Lecture renommée"
+        bump_course_version()
+        db.session.commit()
+        assert [item.title for item in pace_items_of(first)] == titles  # what was read under that stamp
+        renamed = [item.title for item in pace_items_of(course_stamp())]
+    assert "Lecture renommée" in renamed and "Lecture renommée" not in titles
