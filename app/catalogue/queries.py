@@ -1,5 +1,7 @@
 """Read-only queries on the course content."""
 
+from typing import NamedTuple
+
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -11,6 +13,12 @@ from app.extensions import db
 #: The course's stamp, changed by every publication (``bump_course_version``): pages and data
 #: cached per process are keyed on it, so a publication seen by one worker is seen by all.
 COURSE_STAMP = func.coalesce(select(CourseState.stamp).where(CourseState.id == 1).scalar_subquery(), "")
+
+
+class ReadingRef(NamedTuple):
+    """A live reading named by its id: what the services that record learner actions need of it."""
+
+    id: int
 
 
 def live_module(slug: str) -> Module | None:

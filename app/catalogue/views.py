@@ -10,14 +10,13 @@ from flask import session
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_login import login_required
 
 from app.auth.services import preload_signed_in_user
 from app.auth.services import session_user_id
 from app.catalogue.forms import FeedbackForm
 from app.catalogue.forms import MarkReadForm
+from app.catalogue.queries import ReadingRef
 from app.catalogue.queries import live_module
-from app.catalogue.queries import live_reading
 from app.clock import now_utc
 from app.extensions import db
 from app.extensions import login_manager
@@ -110,19 +109,33 @@ def reading(module_slug: str, reading_slug: str):
 
 
 @bp.route("/<module_slug>/<reading_slug>", methods=["POST"])
-@login_required
 def give_reading_feedback(module_slug: str, reading_slug: str):
     """Store the learner's verdict on a reading, or show the page again with the form's errors."""
-    found = live_reading(module_slug, reading_slug) or abort(404)
+    reading = _signed_in_reading(module_slug, reading_slug)
+    if reading is None:
+        return login_manager.unauthorized()
     form = FeedbackForm()
     if form.validate_on_submit():
-        give_feedback(current_user, found, FeedbackRating(form.rating.data), form.comment.data)
+        give_feedback(current_user, reading, FeedbackRating(form.rating.data), form.comment.data)
         db.session.commit()
         # Not a flash (shown at the top of a long page): the page thanks the learner in the form's
         # section, which the fragment scrolls to, with their comment back in the form.
-        session[_FEEDBACK_SAVED] = found.id
+        session[_FEEDBACK_SAVED] = reading.id
         return redirect(url_for(".reading", module_slug=module_slug, reading_slug=reading_slug, _anchor="avis"), code=303)
     return _render_reading(module_slug, reading_slug, form), 400
+
+
+def _signed_in_reading(module_slug: str, reading_slug: str) -> ReadingRef | None:
+    """Return the live reading a POST is about, loaded with the signed-in user in one query.
+
+    :return: ``None`` when no one is signed in (the caller sends them to sign in).
+    :raise 404: no such live reading.
+    """
+    state = _preload_user_and_state(module_slug, reading_slug)
+    if not current_user.is_authenticated:
+        return None
+    state = state or reading_state(module_slug, reading_slug, current_user.id) or abort(404)
+    return ReadingRef(state.reading_id)
 
 
 def _preload_user_and_state(module_slug: str, reading_slug: str) -> ReadingState | None:
@@ -143,12 +156,13 @@ def _render_reading(module_slug: str, reading_slug: str, form: FeedbackForm, fee
 
 
 @bp.route("/<module_slug>/<reading_slug>/lu", methods=["POST"])
-@login_required
 def mark_read(module_slug: str, reading_slug: str):
     """Mark a reading as read and show the reading again, with its new state and the link onwards."""
-    found = live_reading(module_slug, reading_slug) or abort(404)
+    reading = _signed_in_reading(module_slug, reading_slug)
+    if reading is None:
+        return login_manager.unauthorized()
     if MarkReadForm().validate_on_submit():
-        complete_reading(current_user, found)
+        complete_reading(current_user, reading)
         db.session.commit()
         flash(_("Lecture marquée comme lue."), "success")
     return redirect(url_for(".reading", module_slug=module_slug, reading_slug=reading_slug), code=303)

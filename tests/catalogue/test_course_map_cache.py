@@ -121,3 +121,15 @@ def test_an_unknown_module_is_a_404_and_is_not_cached(client, enrolled, login):
     assert client.get("/cours/inconnu/").status_code == 404
     assert client.get("/cours/inconnu/").status_code == 404
 
+
+
+def test_a_reading_post_loads_the_user_and_the_reading_in_one_statement(app, client, enrolled, login):
+    login(enrolled())
+    client.post("/cours/bases/premiere/lu")
+    with recorded_statements(app) as seen:
+        assert client.post("/cours/bases/premiere/lu").status_code == 303
+    assert len(seen) == 2  # the user with the reading, then the progress row (already read: nothing else)
+    assert client.post("/cours/bases/inconnue/lu").status_code == 404
+    assert client.post("/cours/bases/inconnue", data={"rating": "clair"}).status_code == 404
+    client.post("/deconnexion")
+    assert client.post("/cours/bases/premiere/lu").headers["Location"].startswith("/connexion")

@@ -112,7 +112,7 @@ def test_passing_a_quiz_again_counts_the_attempt_in_one_more_statement(site):
 
 
 @pytest.mark.parametrize("in_cohort", [False, True])
-def test_a_first_mark_as_read_costs_five_statements_then_three(site, in_cohort):
+def test_a_first_mark_as_read_costs_four_statements_then_two(site, in_cohort):
     app, client, learner = site
     if in_cohort:
         _enrol(app, learner)
@@ -121,6 +121,6 @@ def test_a_first_mark_as_read_costs_five_statements_then_three(site, in_cohort):
         with recorded_statements(app) as seen:
             assert client.post("/cours/bases/premiere/lu").status_code in (302, 303)
         runs.append(list(seen))
-    # The user, the reading, its progress row; the first time also the learner's row and the event.
-    assert len(runs[0]) == 5 + (_cohort_costs(app) if in_cohort else 0), runs[0]
-    assert len(runs[1]) == 3, runs[1]
+    # The user with the reading, its progress row; the first time also the learner's row and the event.
+    assert len(runs[0]) == 4 + (_cohort_costs(app) if in_cohort else 0), runs[0]
+    assert len(runs[1]) == 2, runs[1]
