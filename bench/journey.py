@@ -7,7 +7,8 @@ Run from the repository root with the virtual environment's Python::
 
 It sets up the demo data in a fresh temporary SQLite database (or in the one named by
 ``DATABASE_URL``, e.g. ``postgresql://postgres@127.0.0.1:5432/bench_journey``: a scratch
-database, migrated and given the demo accounts), starts the platform under ``gunicorn.conf.py``,
+database, every table of which is dropped first, so that each run starts from the same demo
+data), starts the platform under ``gunicorn.conf.py``,
 signs the demo learner, tutor and author in, and records each page's answer (status, body). It
 then starts the ceiling (``bench/ceiling.py``) answering each page's path with bytes of the same
 size and the same status, and, page after page, drives the platform and then the ceiling with
@@ -42,6 +43,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
+from bench.load import drop_everything
 from bench.load import inputs_of
 from bench.pages import LATENCY_CONNECTIONS
 from bench.pages import LOGIN_PATH
@@ -55,6 +57,7 @@ from bench.pages import app_environment
 from bench.pages import check_wrk
 from bench.pages import gunicorn_config
 from bench.pages import http_request
+from bench.pages import prepare_database
 from bench.pages import run_wrk
 from bench.pages import server_cpu_seconds
 from bench.pages import session_cookie
@@ -364,10 +367,9 @@ def run_journey(config: Path, workdir: Path, seconds: int, wanted: set[str]) -> 
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite'}"
     print(f"database: {without_password(database_url)}")
     env = app_environment(database_url)
-    from bench.pages import prepare_database
-
     app = ceiling = None
     try:
+        drop_everything(database_url)
         prepare_database(env)
         local = InProcess(env)
         app = start_gunicorn("platform", APP_TARGET, config, env, workdir)
