@@ -160,28 +160,3 @@ def test_unexpected_error_gives_french_500_page(app, client):
     assert response.status_code == 500
     assert "Erreur du serveur" in response.text
 
-
-def test_every_answer_carries_the_security_headers_once(client):
-    for path, status in (("/connexion", 200), ("/cette-page-n-existe-pas", 404), ("/static/style.css", 200)):
-        response = client.get(path)
-        response.close()  # a static file's answer holds the file open
-        assert response.status_code == status
-        assert response.headers.get_all("Content-Security-Policy") == [response.headers["Content-Security-Policy"]]
-        assert response.headers["Referrer-Policy"] == "same-origin"
-
-
-def test_pages_are_never_stored_but_static_files_are_cached(client):
-    assert client.get("/connexion").headers["Cache-Control"] == "no-store"
-    static = client.get("/static/style.css")
-    static.close()
-    assert "no-store" not in static.headers.get("Cache-Control", "")
-
-
-def test_a_header_the_view_sets_is_kept(app):
-    @app.get("/essai-en-tete")
-    def own_header():
-        return "ok", 200, {"Cache-Control": "max-age=60", "X-Frame-Options": "SAMEORIGIN"}
-
-    response = app.test_client().get("/essai-en-tete")
-    assert response.headers.get_all("Cache-Control") == ["max-age=60"]
-    assert response.headers.get_all("X-Frame-Options") == ["SAMEORIGIN"]

@@ -73,3 +73,30 @@ def test_a_key_rotation_stops_trusting_remembered_cookies(app):
     app.secret_key = "another-secret-key-for-this-test-0123456789"
     assert dict(opened(app, cookie)) == {}
 
+
+
+def test_a_remembered_cookie_is_not_verified_again(app, monkeypatch):
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert app.session_interface.get_signing_serializer(app) is serializer  # built once per key
+    cookie = signed_cookie(app, {"_user_id": "1"})
+    checks = []
+    real_loads = serializer.loads
+    monkeypatch.setattr(serializer, "loads", lambda *args, **kwargs: checks.append(1) or real_loads(*args, **kwargs))
+    for _ in range(3):
+        assert opened(app, cookie)["_user_id"] == "1"
+    assert len(checks) == 1
+
+
+def test_an_old_key_named_as_a_fallback_is_trusted_from_then_on(app):
+    cookie = signed_cookie(app, {"_user_id": "1"})
+    old_key = app.secret_key
+    app.secret_key = "the-new-secret-key-after-a-rotation-0123456789"
+    assert dict(opened(app, cookie)) == {}
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert opened(app, cookie)["_user_id"] == "1"
+
+
+def test_nested_values_are_copied_all_the_way_down(app):
+    cookie = signed_cookie(app, {"_flashes": [["success", "Lecture marquée comme lue."]]})
+    opened(app, cookie)["_flashes"][0][1] = "changé"
+    assert opened(app, cookie)["_flashes"][0][1] == "Lecture marquée comme lue."
