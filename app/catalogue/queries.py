@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from app.catalogue.models import CourseState
 from app.catalogue.models import Module
-from app.catalogue.models import Reading
 from app.extensions import db
 
 #: The course's stamp, changed by every publication (``bump_course_version``): pages and data
@@ -24,17 +23,3 @@ class ReadingRef(NamedTuple):
 def live_module(slug: str) -> Module | None:
     """Return a module that learners can see."""
     return db.session.scalar(select(Module).where(Module.slug == slug, Module.is_archived.is_(False)))
-
-
-def live_reading(module_slug: str, reading_slug: str) -> Reading | None:
-    """Return a reading that learners can see, if it belongs to that module."""
-    return db.session.scalar(
-        select(Reading)
-        .join(Module, Module.id == Reading.module_id)
-        .where(
-            Reading.slug == reading_slug,
-            Module.slug == module_slug,
-            Reading.is_archived.is_(False),
-            Module.is_archived.is_(False),
-        )
-    )

@@ -22,14 +22,6 @@ def field_name(question: Question) -> str:
     return f"q{question.id}"
 
 
-def make_quiz_form(questions: list[Question], orders: dict[int, list[str]] | None = None, **kwargs) -> QuizFormBase:
-    """Build and instantiate a form asking ``questions`` in order.
-
-    :param orders: option keys by question id, in the order the attempt shows them (``None``: the file's).
-    """
-    return _form_class(questions, orders or {})(**kwargs)
-
-
 def _form_class(questions, orders: dict[int, list[str]]) -> type[QuizFormBase]:
     attrs = {field_name(q): get_question_type(q.type).make_field(q.prompt, q.data, orders.get(q.id)) for q in questions}
     return type("QuizForm", (QuizFormBase,), attrs)
