@@ -51,7 +51,9 @@ def course_map():
             "catalogue/course_map.html", modules=modules_progress(current_user.id), pace=learner_pace(current_user.id, now), title=_("Le cours")
         )
 
-    return serve_cached(g.course_map_state.key(now), render)
+    # The user's id is in the key: two learners whose counts and dates agree may still have done
+    # different readings.
+    return serve_cached((current_user.id, *g.course_map_state.key(now)), render)
 
 
 @bp.route("/<module_slug>/")
@@ -68,7 +70,7 @@ def module(module_slug: str):
         )
 
     # A 404 is never stored: abort() leaves before the page reaches the cache.
-    return serve_cached((module_slug, g.course_map_state.key(now_utc())), render)
+    return serve_cached((current_user.id, module_slug, *g.course_map_state.key(now_utc())), render)
 
 
 def _preload_user_and_course_map() -> bool:

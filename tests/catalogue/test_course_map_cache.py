@@ -1,5 +1,6 @@
 """The course map and module pages are cached per course and learner state: never stale, never shared."""
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -133,3 +134,16 @@ def test_a_reading_post_loads_the_user_and_the_reading_in_one_statement(app, cli
     assert client.post("/cours/bases/inconnue", data={"rating": "clair"}).status_code == 404
     client.post("/deconnexion")
     assert client.post("/cours/bases/premiere/lu").headers["Location"].startswith("/connexion")
+
+
+def test_two_learners_with_the_same_counts_at_the_same_instant_see_their_own_pages(app, client, enrolled, login, clock):
+    first, second = enrolled(), enrolled(name="Alex Durand")
+    act(app, first, "read", "premiere")
+    act(app, second, "read", "seconde")  # the clock has not moved: same count, same date
+    for user, done in ((first, "Première lecture"), (second, "Seconde lecture")):
+        login(user)
+        client.get("/cours/bases/")
+        page = client.get("/cours/bases/").text
+        read = re.findall(r'>([^<]+)</a>\s*<span class="meta">[^<]*</span>\s*<span class="badge badge-ok">', page)
+        assert read == [done], (user.email, read)
+        client.post("/deconnexion")
