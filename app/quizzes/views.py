@@ -59,7 +59,7 @@ def take(module_slug: str):
     orders = shown_orders(quiz, token)
     if request.method == "GET":
         # Cached per revision, order and history; each view still gets a token of its own.
-        key = (quiz.id, quiz.revision, state.course_stamp, state.last_attempt_id, order_key(orders))
+        key = (current_user.id, quiz.id, quiz.revision, state.course_stamp, state.last_attempt_id, order_key(orders))
         return serve_cached(key, lambda: _take_page(quiz, QuizFormBase(token=token), _shared_questions_html(quiz, orders)), fresh=(token,))
     form = quiz_form(quiz, orders)
     if form.validate():
