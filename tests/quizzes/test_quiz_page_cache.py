@@ -100,6 +100,7 @@ def test_tokens_name_one_of_the_variants_and_any_other_token_still_draws_an_orde
     assert order_seed("a-token-from-before") == "a-token-from-before"
     assert order_seed(f"{ORDER_VARIANTS}.x") == f"{ORDER_VARIANTS}.x"  # out of range: the whole token
     assert order_seed("7.abc") == "7"
+    assert order_seed("7.a.b") == "7"  # the variant is what comes before the first dot
 
 
 def test_wtforms_messages_are_read_once_per_language(app, monkeypatch):
