@@ -33,10 +33,8 @@ import argparse
 import json
 import os
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -54,10 +52,9 @@ from bench.pages import BenchError
 from bench.pages import Server
 from bench.pages import WrkRun
 from bench.pages import app_environment
-from bench.pages import check_wrk
-from bench.pages import gunicorn_config
 from bench.pages import http_request
 from bench.pages import prepare_database
+from bench.pages import run_in_workdir
 from bench.pages import run_wrk
 from bench.pages import server_cpu_seconds
 from bench.pages import session_cookie
@@ -65,7 +62,6 @@ from bench.pages import start_gunicorn
 from bench.pages import status_script
 from bench.pages import stop
 from bench.pages import wait_ready
-from bench.pages import warn_if_busy
 from bench.pages import without_password
 
 APP_TARGET = "app:create_app()"
@@ -428,19 +424,8 @@ def report(config: Path, measured: list[Measured], hashing: tuple[float, str]) -
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures; return the exit status."""
     args = parse_args(argv)
-    check_wrk()
-    warn_if_busy()
     wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
-    workdir = Path(tempfile.mkdtemp(prefix="bench-journey-"))
-    try:
-        config = gunicorn_config()
-        measured, hashing = run_journey(config, workdir, args.duration, wanted)
-    except BenchError as exc:
-        print(f"benchmark failed: {exc}\n(logs and database kept in {workdir})", file=sys.stderr)
-        return 1
-    shutil.rmtree(workdir, ignore_errors=True)
-    report(config, measured, hashing)
-    return 0
+    return run_in_workdir("bench-journey-", lambda config, workdir: run_journey(config, workdir, args.duration, wanted), report)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import replace
 from http.cookies import SimpleCookie
@@ -471,17 +472,26 @@ def run_both(config: Path, workdir: Path, seconds: int) -> tuple[int, dict[str, 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures; return the exit status."""
     args = parse_args(argv)
+    return run_in_workdir("bench-pages-", lambda config, workdir: run_both(config, workdir, args.duration), report)
+
+
+def run_in_workdir(prefix: str, measure: Callable[[Path, Path], tuple], report_figures: Callable[..., None]) -> int:
+    """Check wrk and the machine, measure in a fresh work folder, then report; return the exit status.
+
+    ``measure(config, workdir)`` returns what ``report_figures(config, *figures)`` prints. The
+    folder (logs, database) is kept when the benchmark fails, to explain why.
+    """
     check_wrk()
     warn_if_busy()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         config = gunicorn_config()
-        page_size, results = run_both(config, workdir, args.duration)
+        figures = measure(config, workdir)
     except BenchError as exc:
         print(f"benchmark failed: {exc}\n(logs and database kept in {workdir})", file=sys.stderr)
         return 1
     shutil.rmtree(workdir, ignore_errors=True)
-    report(config, page_size, results)
+    report_figures(config, *figures)
     return 0
 
 
