@@ -145,7 +145,9 @@ def refresh_learners(day: CohortDay, rows: list[LearnerRow], now: datetime) -> R
     db.session.flush()
     report.opened = _insert_alerts(fresh)
     if day.sends_reminders:
-        report.reminders = _queue_automatic_reminders(day, {row.user_id: row for row in rows})
+        # Without a new alert, the ones waiting for a reminder are among those just looked at.
+        waiting = None if fresh else [a for a in current.values() if a.closed_dt is None and not a.is_resolved and not a.is_reminder_done]
+        report.reminders = _queue_automatic_reminders(day, {row.user_id: row for row in rows}, waiting)
     return report
 
 
@@ -161,13 +163,19 @@ def _insert_alerts(values: list[dict]) -> int:
     return len(db.session.execute(statement, values).all())  # rowcount is not portable here
 
 
-def _queue_automatic_reminders(day: CohortDay, rows: dict[int, LearnerRow]) -> int:
-    """Queue one reminder per learner with alerts not yet reminded, if the learner agreed to it."""
-    pending = db.session.scalars(
-        select(Alert).where(
-            _of_learners(day.cohort_id, list(rows)), CURRENT, Alert.resolved_dt.is_(None), Alert.is_reminder_done.is_(False)
-        )
-    ).all()
+def _queue_automatic_reminders(day: CohortDay, rows: dict[int, LearnerRow], pending: list[Alert] | None = None) -> int:
+    """Queue one reminder per learner with alerts not yet reminded, if the learner agreed to it.
+
+    :param pending: those alerts, when the caller already has them (else they are read).
+    """
+    if pending is None:
+        pending = db.session.scalars(
+            select(Alert).where(
+                _of_learners(day.cohort_id, list(rows)), CURRENT, Alert.resolved_dt.is_(None), Alert.is_reminder_done.is_(False)
+            )
+        ).all()
+    if not pending:
+        return 0
     reachable = contactable_ids(sorted({a.user_id for a in pending}))
     by_learner: dict[int, list[Alert]] = {}
     for alert in pending:

@@ -163,3 +163,27 @@ def test_closed_and_unstarted_cohorts_are_left_alone(app, runner, clock, enrolle
         db.session.commit()
     clock.set(date(2026, 11, 10))
     assert run(runner).startswith("Cohortes : 0")
+
+
+def test_an_action_after_consent_sends_the_waiting_reminder_once(app, runner, clock, enrolled):
+    from app.auth.models import User
+
+    learner = enrolled(name="Bruno Durand")
+    clock.set(date(2026, 11, 10))
+    act(app, learner, "view", "premiere")  # started, then nothing read: behind from the 12th
+    clock.set(date(2026, 11, 14))
+    run(runner)
+    assert ("behind", True) in alerts_of(app, learner)
+
+    def sent() -> int:
+        with app.app_context():
+            return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.recipient_id == learner.id))
+
+    assert sent() == 0  # no consent, no reminder
+    with app.app_context():
+        set_contact_consent(db.session.get(User, learner.id), True)
+        db.session.commit()
+    act(app, learner, "view", "seconde")  # still behind: the refresh after the action finds the alert waiting
+    assert sent() == 1
+    act(app, learner, "view", "premiere")
+    assert sent() == 1
