@@ -1,6 +1,8 @@
 """Account operations: they flush, the caller commits."""
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app
 from flask import g
@@ -255,6 +257,26 @@ def load_signed_in_user(user_id: int, session_version: int) -> SignedInUser | No
 def preload_signed_in_user(user: SignedInUser) -> None:
     """Hand the request's user to the loader, so that ``current_user`` costs no query."""
     g.preloaded_user = user
+
+
+T = TypeVar("T")
+
+
+def preload_with(load: Callable[[int], tuple[SignedInUser, T] | None]) -> T | None:
+    """Load the session's user with a page's own data in one query, and hand the user to the loader.
+
+    :param load: the page's query, given the session's user id: the active user and the page's
+        data, or ``None`` (no such account, or it is disabled).
+    :return: the page's data; ``None`` without a session or a user. ``current_user`` then tells
+        whether someone is signed in (a revoked session is not).
+    """
+    user_id = session_user_id()
+    found = load(user_id) if user_id is not None else None
+    if found is None:
+        return None
+    user, data = found
+    preload_signed_in_user(user)
+    return data
 
 
 def session_user_id() -> int | None:

@@ -11,8 +11,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.services import preload_signed_in_user
-from app.auth.services import session_user_id
+from app.auth.services import preload_with
 from app.catalogue.forms import FeedbackForm
 from app.catalogue.forms import MarkReadForm
 from app.catalogue.queries import ReadingRef
@@ -76,15 +75,10 @@ def module(module_slug: str):
 def _preload_user_and_course_map() -> bool:
     """Load the signed-in user with their course map's state in one query; tell if signed in.
 
-    The state is kept in ``g.course_map_state``. Without a valid session this loads nothing, and
-    ``current_user`` then tells why (no session, account disabled or session revoked).
+    The state is kept in ``g.course_map_state``.
     """
-    user_id = session_user_id()
-    found = user_and_course_map_state(user_id) if user_id is not None else None
-    if found is not None:
-        user, g.course_map_state = found
-        preload_signed_in_user(user)
-    return current_user.is_authenticated and found is not None
+    g.course_map_state = preload_with(user_and_course_map_state)
+    return current_user.is_authenticated and g.course_map_state is not None
 
 
 @bp.route("/<module_slug>/<reading_slug>")
@@ -141,13 +135,7 @@ def _signed_in_reading(module_slug: str, reading_slug: str) -> ReadingRef | None
 
 
 def _preload_user_and_state(module_slug: str, reading_slug: str) -> ReadingState | None:
-    user_id = session_user_id()
-    found = user_and_reading_state(user_id, module_slug, reading_slug) if user_id is not None else None
-    if found is None:
-        return None
-    user, state = found
-    preload_signed_in_user(user)
-    return state
+    return preload_with(lambda user_id: user_and_reading_state(user_id, module_slug, reading_slug))
 
 
 def _render_reading(module_slug: str, reading_slug: str, form: FeedbackForm, feedback_saved: bool = False) -> str:

@@ -12,8 +12,7 @@ from flask_login import current_user
 from flask_login import login_required
 from markupsafe import Markup
 
-from app.auth.services import preload_signed_in_user
-from app.auth.services import session_user_id
+from app.auth.services import preload_with
 from app.extensions import db
 from app.extensions import login_manager
 from app.page_cache import cached_fragment
@@ -89,13 +88,7 @@ def _questions_html(quiz: PublishedQuiz, form: QuizFormBase) -> Markup:
 
 def _preload_user_and_quiz(module_slug: str) -> QuizState | None:
     """Load the signed-in user with the module's live quiz state in one query."""
-    user_id = session_user_id()
-    found = user_and_quiz_state(user_id, module_slug) if user_id is not None else None
-    if found is None:
-        return None
-    user, state = found
-    preload_signed_in_user(user)
-    return state
+    return preload_with(lambda user_id: user_and_quiz_state(user_id, module_slug))
 
 
 @bp.route("/<module_slug>/tentatives/<int:attempt_id>")

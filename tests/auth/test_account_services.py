@@ -224,3 +224,26 @@ def test_the_session_names_its_account_without_loading_it(app, stored, user_id):
         if stored is not None:
             session["_user_id"] = stored
         assert session_user_id() == user_id
+
+
+def test_a_page_query_loads_the_user_once_with_its_data(app, create_user):
+    from flask import session
+    from flask_login import current_user
+
+    from app.auth.services import load_signed_in_user
+    from app.auth.services import preload_with
+    from tests.helpers import recorded_statements
+
+    user = create_user()
+    with app.test_request_context():
+        row = load_signed_in_user(user.id, 0)
+        asked = []
+        assert preload_with(lambda user_id: asked.append(user_id)) is None  # no session: nothing asked
+        assert asked == []
+        session["_user_id"] = f"{user.id}.0"
+        assert preload_with(lambda user_id: asked.append(user_id)) is None  # no such account: no data
+        assert asked == [user.id]
+        assert preload_with(lambda user_id: (row, "the page's data")) == "the page's data"
+        with recorded_statements(app) as seen:
+            assert current_user.id == user.id
+        assert seen == []  # the loader took the preloaded user
