@@ -22,6 +22,13 @@ INTERVIEWEES = {
 MODULES = ["introduction", *INTERVIEWEES]
 CHECK_QUOTES = ROOT.parent / "shared" / "tools" / "check_quotes.py"
 QUOTE = re.compile(r"«\s*(.+?)\s*»", re.S)
+#: The optional last section of an interview reading, for what goes beyond its key ideas.
+FURTHER = "## Pour approfondir"
+
+
+def _words(text: str) -> int:
+    """Count the words of a text, quotations left out (they are the report's, not ours)."""
+    return len(re.findall(r"\w+", QUOTE.sub(" ", text)))
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +87,12 @@ def test_quizzes_mix_types_and_cover_every_reading(package, slug):
 
 @pytest.mark.parametrize("slug", list(INTERVIEWEES))
 def test_interview_readings_follow_the_pattern(package, slug):
+    """An interview reading keeps to its 3-4 key ideas; what goes further is set apart, after them."""
     for reading in _module(package, slug).readings[1:]:
-        body = reading.body
-        words = len(re.findall(r"\w+", QUOTE.sub(" ", body)))
-        assert 550 <= words <= 1400, (reading.slug, words)
+        body, _, further = reading.body.partition(FURTHER)
+        assert 500 <= _words(body) <= 800, (reading.slug, _words(body))
+        assert _words(further) <= 400, (reading.slug, _words(further))
+        assert 3 <= len(re.findall(r"^### ", body, re.M)) <= 4, reading.slug
         assert "## Ce que cela change pour vous" in body, reading.slug
         assert '!!! retenir "À retenir"' in body, reading.slug
         assert 2 <= len(QUOTE.findall(body)) <= 4, reading.slug
