@@ -159,6 +159,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def register_blueprints(app: Flask) -> None:
     """Register every domain's blueprint."""
     from app.accounts import bp as accounts_bp
+    from app.activities import bp as activities_bp
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.authoring import bp as authoring_bp
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(catalogue_bp, url_prefix="/cours")
+    app.register_blueprint(activities_bp, url_prefix="/cours")
     app.register_blueprint(cohorts_bp, url_prefix="/cohortes")
     app.register_blueprint(consent_bp, url_prefix="/parametres")
     app.register_blueprint(privacy_bp, url_prefix="/mes-donnees")

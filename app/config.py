@@ -112,6 +112,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     #: Largest request body accepted (uploads), in bytes.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a learner may keep a quiz open for a long time
+    #: Largest file a learner may join to an activity's answer, in bytes (under MAX_CONTENT_LENGTH,
+    #: which the whole form must fit).
+    ACTIVITY_FILE_MAX_BYTES = 1024 * 1024
 
     #: Argon2id parameters of new password hashes (argon2-cffi's ``PasswordHasher``: KiB of memory,
     #: passes, lanes): the first row of OWASP's Password Storage Cheat Sheet, 46 MiB, 1 pass, 1

@@ -15,6 +15,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.activities.models import Activity
+from app.activities.services import save_answer
 from app.alerts.queries import cohort_day
 from app.alerts.queries import learner_rows
 from app.alerts.services import lock_cohort
@@ -36,6 +38,11 @@ from app.quizzes.question_types import QUESTION_TYPES
 from app.quizzes.services import new_attempt_token
 from app.quizzes.services import submit_attempt
 
+#: What the demo learners answer to an activity (demo data, for the tutor to review).
+DEMO_ANSWER = (
+    "Dans mon service, je traite chaque semaine des demandes qui se ressemblent beaucoup et d'autres qui ne rentrent dans aucune case. "
+    "Un outil pourrait trier les premières ; les secondes demandent que je comprenne la situation de la personne et que je lui explique ma décision."
+)
 
 @dataclass(frozen=True)
 class Profile:
@@ -89,6 +96,8 @@ def _play(profile: Profile, user, cohort: Cohort) -> None:
             if item.kind == "reading":
                 record_reading_view(user, item.id, None)
                 complete_reading(user, db.session.get(Reading, item.id))
+            elif item.kind == "activity":  # sent, waiting for the demo tutor's review
+                save_answer(user, db.session.get(Activity, item.id), DEMO_ANSWER, None, submit=True)
             else:
                 _answer_all(user, quizzes[item.id], right=True)
     if profile.failed_quiz_twice:

@@ -1,6 +1,8 @@
 """Import every domain's models so that the metadata (and Alembic) sees all tables."""
 
 from app.accounts.models import AccountToken  # noqa: F401
+from app.activities.models import Activity  # noqa: F401
+from app.activities.models import Submission  # noqa: F401
 from app.alerts.models import Alert  # noqa: F401
 from app.auth.models import LoginAttempt  # noqa: F401
 from app.auth.models import RecoveryCode  # noqa: F401

@@ -1,10 +1,12 @@
 """Small helpers shared by the views of every domain."""
 
+import io
 from urllib.parse import urlsplit
 
 from flask import abort
 from flask import render_template
 from flask import request
+from flask import send_file
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
 
@@ -62,3 +64,11 @@ def page_arg(name: str = "page") -> int:
     if not value.isascii() or not value.isdigit():
         return 1
     return max(1, min(int(value), MAX_INTEGER))
+
+
+def file_download(name: str, content_type: str, data: bytes):
+    """Answer with a stored file as a download (never shown inline: its content is a user's).
+
+    Werkzeug writes the name in ``Content-Disposition`` for every browser, accents included.
+    """
+    return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=name, max_age=0)

@@ -161,6 +161,24 @@ def course(app):
     return app
 
 
+#: An activity for the test package's module, kept apart so that the other tests' pace stays the
+#: package's readings and quiz; :func:`course_with_activity` adds it.
+ACTIVITY_FILE = ROOT / "tests" / "activities" / "data" / "03-activite.toml"
+
+
+@pytest.fixture
+def course_with_activity(app, course, tmp_path):
+    """Import the test package again, with an applied activity after its readings; return the package's folder."""
+    package = tmp_path / "package"
+    shutil.copytree(app.config["COURSE_DIR"], package / "course")
+    shutil.copytree(app.config["QUIZZES_DIR"], package / "quizzes")
+    shutil.copy(ACTIVITY_FILE, package / "course" / "01-bases" / ACTIVITY_FILE.name)
+    with app.app_context():
+        import_package(package / "course", package / "quizzes")
+        db.session.commit()
+    return package
+
+
 @pytest.fixture
 def learner(create_user, login, course):
     """A signed-in learner on the imported test package."""

@@ -4,6 +4,9 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from app.activities.models import Activity
+from app.activities.services import Attachment
+from app.activities.services import save_answer
 from app.auth.models import Role
 from app.auth.models import User
 from app.cohorts.models import Cohort
@@ -17,12 +20,12 @@ from tests.helpers import act
 
 #: Sample values for URL variables, valid in the test package; the world fixture adds the ids
 #: of the cohort, learner, attempt and upload it creates.
-URL_VALUES = {"module_slug": "bases", "reading_slug": "premiere", "phase": "before", "alert_id": 1, "reading_id": 1, "quiz_id": 1, "kind": "reading", "object_id": 1, "module_id": 1, "number": 1, "question_type": "single_choice", "question_key": "choix-unique"}
-WORLD_VALUES = {"cohort_id", "user_id", "attempt_id", "token"}
+URL_VALUES = {"module_slug": "bases", "reading_slug": "premiere", "phase": "before", "alert_id": 1, "reading_id": 1, "quiz_id": 1, "kind": "reading", "object_id": 1, "module_id": 1, "number": 1, "question_type": "single_choice", "question_key": "choix-unique", "activity_slug": "mise-en-pratique", "version": 1}
+WORLD_VALUES = {"cohort_id", "user_id", "attempt_id", "token", "submission_id"}
 PUBLIC_ENDPOINTS = {"static", "auth.login", "main.index", "main.set_language", "auth.logout", "main.favicon", "accounts.forgot_password", "accounts.accept_invitation", "accounts.reset_password", "auth.second_factor", "auth.sso_start", "auth.sso_callback"}
 #: Blueprint whose pages need one role; others need only a signed-in user.
 ROLE_OF_BLUEPRINT = {"tutoring": Role.TUTOR, "authoring": Role.AUTHOR, "admin": Role.ADMIN}
-PLACEHOLDERS = {"cohort_id": 1, "user_id": 1, "attempt_id": 1, "token": "x"}
+PLACEHOLDERS = {"cohort_id": 1, "user_id": 1, "attempt_id": 1, "token": "x", "submission_id": 1}
 
 
 def _urls(app, values: dict, method: str) -> list[tuple[str, str]]:
@@ -43,9 +46,10 @@ def _protected_get_urls(app, values: dict | None = None) -> list[tuple[str, str]
 
 
 @pytest.fixture
-def world(app, course, cohort, create_user, login):
+def world(app, course_with_activity, cohort, create_user, login):
     """Return a callable signing in a user with a role, in a world where every sample URL names a
-    real object this user may see: a cohort they tutor, its learner, their own quiz attempt and upload."""
+    real object this user may see: a cohort they tutor, its learner, their own quiz attempt and upload,
+    their own answer to the activity and the learner's."""
 
     def _world(role: Role) -> dict:
         user = create_user(roles=role)
@@ -57,9 +61,12 @@ def world(app, course, cohort, create_user, login):
             assign_tutor(the_cohort, db.session.get(User, user.id))
             token = stage_upload(user.id, "paquet.zip", package_zip()).token
             attempt_id = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.user_id == user.id))
+            activity = db.session.scalar(select(Activity))
+            for someone in (user, learner):
+                submission_id = save_answer(someone, activity, "Ma réponse.", Attachment("notes.txt", "text/plain", b"notes"), submit=True).id
             db.session.commit()
         assert login(user).status_code == 302
-        return {**URL_VALUES, "cohort_id": cohort, "user_id": learner.id, "attempt_id": attempt_id, "token": token}
+        return {**URL_VALUES, "cohort_id": cohort, "user_id": learner.id, "attempt_id": attempt_id, "token": token, "submission_id": submission_id}
 
     return _world
 

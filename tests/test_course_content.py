@@ -64,7 +64,8 @@ def test_every_module_states_its_objectives(package):
 def test_module_minutes_add_up_and_the_course_fits_four_weeks(package):
     quizzes = {q.module_slug: q for q in package.quizzes}
     for module in package.modules:
-        expected = sum(r.estimated_minutes for r in module.readings) + quizzes[module.slug].estimated_minutes
+        activities = sum(a.estimated_minutes for a in package.activities_of(module))
+        expected = sum(r.estimated_minutes for r in module.readings) + activities + quizzes[module.slug].estimated_minutes
         assert module.estimated_minutes == expected, module.slug
     total = sum(m.estimated_minutes for m in package.modules)
     # About four weeks at a few hours a week: more than an hour a week, at most three.
@@ -83,6 +84,14 @@ def test_quizzes_mix_types_and_cover_every_reading(package, slug):
     assert linked <= own, "questions point to this module's readings"
     if slug != "introduction":
         assert linked == own, "every reading of a sector module is asked about"
+
+
+def test_every_module_has_one_applied_activity_after_its_readings(package):
+    """Practice with the tutor closes each module, before its quiz (Unow's « mettre en pratique en tutorat »)."""
+    for module in package.modules:
+        (activity,) = package.activities_of(module)
+        assert activity.position > max(r.position for r in module.readings), module.slug
+        assert 20 <= activity.estimated_minutes <= 60, activity.slug
 
 
 @pytest.mark.parametrize("slug", list(INTERVIEWEES))
@@ -106,7 +115,9 @@ def test_self_diagnostic_statements_are_tied_to_modules(package):
 
 
 def test_quotations_match_the_report_and_nothing_is_copied():
-    result = subprocess.run([sys.executable, str(CHECK_QUOTES), str(ROOT / "course")], capture_output=True, text=True)
+    activities = sorted(str(path) for path in (ROOT / "course").glob("*/*.toml") if path.name != "module.toml")
+    assert activities, "the activities' briefs and criteria are checked too"
+    result = subprocess.run([sys.executable, str(CHECK_QUOTES), str(ROOT / "course"), *activities], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
 
 

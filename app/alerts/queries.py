@@ -80,7 +80,7 @@ class LearnerRow(NamedTuple):
 
 
 #: Items done, from the summary row kept with every event (live items only, see progress.services).
-ITEMS_DONE = func.coalesce(LearnerProgress.readings_completed + LearnerProgress.quizzes_passed, 0)
+ITEMS_DONE = func.coalesce(LearnerProgress.readings_completed + LearnerProgress.quizzes_passed + LearnerProgress.activities_validated, 0)
 
 
 def learner_rows(cohort_id: int, *, after_id: int = 0, limit: int = 1000, user_ids: list[int] | None = None) -> list[LearnerRow]:

@@ -64,7 +64,7 @@ class ModuleSpec:
     readings: list[ReadingSpec] = field(default_factory=list)
 
 
-def _position(name: str) -> int | None:
+def position_of(name: str) -> int | None:
     match = _ORDERED_NAME.match(name)
     return int(match.group(1)) if match else None
 
@@ -82,7 +82,7 @@ def parse_reading(text: str, path: str, position: int, filename: str) -> tuple[R
     slug = fields.slug("slug")
     title = fields.text("title")
     minutes = fields.integer("estimated_minutes", 1, 240)
-    lines = _source_lines(fields)
+    lines = source_lines(fields)
     person = {key: fields.text(key, required=False) for key in PERSON_KEYS}
     if any(person.values()) and not person["interviewee"]:
         fields.error(None, _("interviewee est obligatoire dès que role ou organisation est indiqué"))
@@ -112,12 +112,14 @@ _HEADING = re.compile(r"^(#{1,6})\s")
 _FENCE = re.compile(r"^(```|~~~)")
 
 
-def heading_errors(body: str, path: str, first_line: int) -> list[ContentError]:
+def heading_errors(body: str, path: str, first_line: int, under: int = 1) -> list[ContentError]:
     """Check the outline: sections start at level 2 (the page title is level 1) and never skip a level.
 
     Screen-reader users move through a page by its headings; a skipped level reads as a missing section.
+
+    :param under: the level of the heading the text sits under on its page (1, the page title).
     """
-    errors, level, in_code = [], 1, False
+    errors, level, in_code = [], under, False
     for number, line in enumerate(body.split("\n"), start=first_line):
         if _FENCE.match(line):
             in_code = not in_code
@@ -127,13 +129,15 @@ def heading_errors(body: str, path: str, first_line: int) -> list[ContentError]:
         new_level = len(match.group(1))
         if new_level == 1:
             errors.append(ContentError(path, number, _("titre de niveau 1 interdit : la page affiche déjà le titre, commencez à ##")))
+        elif new_level <= under:
+            errors.append(ContentError(path, number, _("titre trop haut ici : ses titres commencent à %(top)s", top="#" * (under + 1))))
         elif new_level > level + 1:
             errors.append(ContentError(path, number, _("niveau de titre sauté : %(new)s après %(old)s", new="#" * new_level, old="#" * level)))
-        level = max(new_level, 2)
+        level = max(new_level, under + 1)
     return errors
 
 
-def _source_lines(fields: FieldReader) -> tuple[int, int]:
+def source_lines(fields: FieldReader) -> tuple[int, int]:
     value = fields.data.get("source_lines")
     if value is None:
         fields.error(None, _("champ obligatoire manquant : source_lines (première et dernière ligne du recueil)"))
@@ -187,7 +191,7 @@ def load_course(course_dir: Path) -> tuple[list[ModuleSpec], list[ContentError]]
 
 def _load_module_folder(course_dir: Path, folder: Path) -> tuple[ModuleSpec | None, list[ContentError]]:
     rel = f"{course_dir.name}/{folder.name}"
-    position = _position(folder.name)
+    position = position_of(folder.name)
     if position is None:
         return None, [ContentError(rel, None, _("nom de dossier invalide : attendu NN-nom (ex. 02-assurance)"))]
     module_path = folder / MODULE_FILE
@@ -212,7 +216,7 @@ def _load_module_folder(course_dir: Path, folder: Path) -> tuple[ModuleSpec | No
 
 
 def _load_reading_file(rel: str, path: Path) -> tuple[ReadingSpec | None, list[ContentError]]:
-    position = _position(path.stem)
+    position = position_of(path.stem)
     file_rel = f"{rel}/{path.name}"
     if position is None:
         return None, [ContentError(file_rel, None, _("nom de fichier invalide : attendu NN-nom.md (ex. 01-introduction.md)"))]

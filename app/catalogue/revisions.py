@@ -26,6 +26,7 @@ class ContentKind(enum.StrEnum):
 
     MODULE = "module"
     READING = "reading"
+    ACTIVITY = "activity"
     QUIZ = "quiz"
 
 

@@ -50,7 +50,7 @@ class Publication:
 IMPORT = Publication()
 
 
-def _apply(row, values: dict, source: str, label: str, report: SyncReport, is_new: bool, publication: Publication = IMPORT) -> None:
+def apply_file(row, values: dict, source: str, label: str, report: SyncReport, is_new: bool, publication: Publication = IMPORT) -> None:
     """Copy ``values`` onto ``row``; bump its revision only when its file changed, and keep that text."""
     changed = is_new or row.source != source or row.is_archived
     text_changed = is_new or row.source != source or row.revision == 0  # 0: created by an author, never published
@@ -86,7 +86,7 @@ def sync_modules(specs: list[ModuleSpec], publication: Publication = IMPORT) -> 
         if is_new:
             module = Module(slug=spec.slug)
             db.session.add(module)
-        _apply(module, _module_values(spec), spec.source, f"module {spec.slug}", report, is_new, publication)
+        apply_file(module, _module_values(spec), spec.source, f"module {spec.slug}", report, is_new, publication)
         db.session.flush()
         for reading_spec in spec.readings:
             _sync_reading(module, reading_spec, readings, report, publication)
@@ -149,12 +149,12 @@ def _sync_reading(module: Module, spec: ReadingSpec, readings: dict[str, Reading
     values["module_id"] = module.id
     if is_new or reading.source != spec.source:
         values["body_html"] = str(render_markdown(spec.body))
-    _apply(reading, values, spec.source, f"lecture {spec.slug}", report, is_new, publication)
+    apply_file(reading, values, spec.source, f"lecture {spec.slug}", report, is_new, publication)
 
 
 def publish_module(module: Module, spec: ModuleSpec, publication: Publication) -> None:
     """Make ``spec`` (one module file's new text) the published module; flushes."""
-    _apply(module, _module_values(spec), spec.source, f"module {spec.slug}", SyncReport(), False, publication)
+    apply_file(module, _module_values(spec), spec.source, f"module {spec.slug}", SyncReport(), False, publication)
     bump_course_version()
     db.session.flush()
 

@@ -23,6 +23,7 @@ from app.page_cache import serve_cached
 from app.progress.models import FeedbackRating
 from app.progress.queries import ReadingState
 from app.progress.queries import learner_pace
+from app.progress.queries import module_activities
 from app.progress.queries import module_readings
 from app.progress.queries import modules_progress
 from app.progress.queries import reading_page
@@ -65,7 +66,8 @@ def module(module_slug: str):
         found = live_module(module_slug) or abort(404)
         progress = next((m for m in modules_progress(current_user.id) if m.module.id == found.id), None)
         return render_template(
-            "catalogue/module.html", module=found, progress=progress, readings=module_readings(found.id, current_user.id), title=found.title
+            "catalogue/module.html", module=found, progress=progress, readings=module_readings(found.id, current_user.id),
+            activities=module_activities(found.id, current_user.id), title=found.title
         )
 
     # A 404 is never stored: abort() leaves before the page reaches the cache.

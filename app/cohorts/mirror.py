@@ -24,6 +24,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex
 
+#: A learner's items done, from their summary row ``{p}``: readings read, quizzes passed, activities validated.
+ITEMS_DONE_SQL = "{p}.readings_completed + {p}.quizzes_passed + {p}.activities_validated"
+
 #: Advisory lock namespace of the triggers (PostgreSQL), one key per learner.
 LOCK_NAMESPACE = 7_411
 
@@ -50,7 +53,7 @@ def standing_of(dialect: str, user: str) -> str:
     """Return the SET clause that gives an enrolment of learner ``user`` (an SQL reference) its copies."""
     progress = "FROM learner_progress AS p WHERE p.user_id = " + user
     return (
-        f"items_done = coalesce((SELECT p.readings_completed + p.quizzes_passed {progress}), 0), "
+        f"items_done = coalesce((SELECT {ITEMS_DONE_SQL.format(p='p')} {progress}), 0), "
         f"first_activity_dt = (SELECT p.first_activity_dt {progress}), "
         f"last_activity_dt = (SELECT p.last_activity_dt {progress}), "
         f"is_contactable = {_CURRENT_CONSENT.format(user=user)}, "
@@ -65,7 +68,7 @@ def _triggers(dialect: str) -> list[tuple[str, str, str, str, str]]:
     statement ending in ``;``.
     """
     progress = (
-        "UPDATE enrolment SET items_done = NEW.readings_completed + NEW.quizzes_passed, first_activity_dt = NEW.first_activity_dt, "
+        f"UPDATE enrolment SET items_done = {ITEMS_DONE_SQL.format(p='NEW')}, first_activity_dt = NEW.first_activity_dt, "
         "last_activity_dt = NEW.last_activity_dt WHERE user_id = NEW.user_id;"
     )
     consent = "UPDATE enrolment SET is_contactable = " + _CURRENT_CONSENT + " WHERE user_id = {user};"

@@ -12,9 +12,9 @@ from datetime import timedelta
 
 @dataclass(frozen=True)
 class PaceItem:
-    """A reading or a quiz, in course order, with its estimated minutes."""
+    """A reading, an activity or a quiz, in course order, with its estimated minutes."""
 
-    kind: str  # "reading" or "quiz"
+    kind: str  # "reading", "activity" or "quiz"
     id: int
     title: str
     module_slug: str

@@ -162,10 +162,10 @@ def _wrapper_folder(names: list[str]) -> str:
 
 
 def is_package_file(name: str) -> bool:
-    """Tell whether a path is one the loaders read: a module file, a reading or a quizzes file."""
+    """Tell whether a path is one the loaders read: a module file, a reading, an activity or a quizzes file."""
     parts = name.split("/")
     if parts[0] == "course" and len(parts) == 3:
-        return parts[2] == "module.toml" or parts[2].endswith(".md")
+        return parts[2].endswith((".md", ".toml"))  # module.toml, readings, activities
     return parts[0] == "quizzes" and len(parts) == 2 and parts[1].endswith(".toml")
 
 
@@ -174,7 +174,7 @@ def _misplaced(name: str) -> str:
         return _("« %(name)s » : fichier en dehors de course/ et quizzes/ ; le paquet ne contient que ces deux dossiers.", name=name)
     return _(
         "« %(name)s » : fichier inattendu ; le paquet ne contient que course/NN-module/module.toml, "
-        "des lectures course/NN-module/NN-nom.md et des fichiers quizzes/nom.toml.",
+        "des lectures course/NN-module/NN-nom.md, des activités course/NN-module/NN-nom.toml et des fichiers quizzes/nom.toml.",
         name=name,
     )
 

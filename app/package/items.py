@@ -1,4 +1,4 @@
-"""The items of a package (modules, readings, quizzes, the self-diagnostic), from files or from the database.
+"""The items of a package (modules, readings, activities, quizzes, the self-diagnostic), from files or from the database.
 
 Both the upload summary and the command-line import's overwrite check compare items this way:
 identity by kind and slug, and what the import would write (text, place, archived flag).
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.activities.models import Activity
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.diagnostic.models import Diagnostic
@@ -21,7 +22,7 @@ from app.quizzes.models import Quiz
 #: Key of the self-diagnostic, the package's only file of its kind.
 DIAGNOSTIC_KEY = "self-diagnostic"
 #: Kinds of item, in the order the summary lists them.
-KINDS = ("module", "reading", "quiz", "diagnostic")
+KINDS = ("module", "reading", "activity", "quiz", "diagnostic")
 #: What can happen to an item; an item whose file is the same in the same place is unchanged.
 CHANGES = ("created", "updated", "moved", "archived")
 
@@ -48,6 +49,8 @@ def package_items(package: Package) -> list[Item]:
     """List the items of a loaded package."""
     items = [Item("module", m.slug, m.title, m.dirname, m.source) for m in package.modules]
     items += [Item("reading", r.slug, r.title, f"{m.slug}/{r.filename}", r.source) for m in package.modules for r in m.readings]
+    modules = {m.dirname: m.slug for m in package.modules}
+    items += [Item("activity", a.slug, a.title, f"{modules[a.dirname]}/{a.filename}", a.source) for a in package.activities]
     items += [Item("quiz", q.module_slug, q.title, q.filename, q.source) for q in package.quizzes]
     if package.diagnostic is not None:
         items.append(Item("diagnostic", DIAGNOSTIC_KEY, package.diagnostic.title, package.diagnostic.filename, package.diagnostic.source))
@@ -60,11 +63,16 @@ def live_items() -> list[Item]:
     readings = select(Reading.slug, Reading.title, Module.slug, Reading.filename, Reading.source, Reading.is_archived).join(
         Module, Module.id == Reading.module_id
     )
+    activities = select(Activity.slug, Activity.title, Module.slug, Activity.filename, Activity.source, Activity.is_archived).join(
+        Module, Module.id == Activity.module_id
+    )
     quizzes = select(Module.slug, Quiz.title, Quiz.filename, Quiz.source, Quiz.is_archived).join(Module, Module.id == Quiz.module_id)
     diagnostics = select(Diagnostic.title, Diagnostic.filename, Diagnostic.source)
     items = [Item("module", *row) for row in db.session.execute(modules)]
     for slug, title, module, filename, source, is_archived in db.session.execute(readings):
         items.append(Item("reading", slug, title, f"{module}/{filename}", source, is_archived))
+    for slug, title, module, filename, source, is_archived in db.session.execute(activities):
+        items.append(Item("activity", slug, title, f"{module}/{filename}", source, is_archived))
     items += [Item("quiz", *row) for row in db.session.execute(quizzes)]
     items += [Item("diagnostic", DIAGNOSTIC_KEY, *row) for row in db.session.execute(diagnostics)]
     return items

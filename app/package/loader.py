@@ -1,10 +1,13 @@
 """Load and cross-check the whole course package (pure: no database, no Flask)."""
 
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 from flask_babel import gettext as _
 
+from app.activities.loader import ActivitySpec
+from app.activities.loader import load_activities
 from app.catalogue.loader import ModuleSpec
 from app.catalogue.loader import load_course
 from app.contentfile import ContentError
@@ -22,20 +25,31 @@ class Package:
     modules: list[ModuleSpec]
     quizzes: list[QuizSpec]
     diagnostic: DiagnosticSpec | None
+    activities: list[ActivitySpec] = field(default_factory=list)
+
+    def activities_of(self, module: ModuleSpec) -> list[ActivitySpec]:
+        """Return the activities of ``module``, in their order."""
+        return sorted((a for a in self.activities if a.dirname == module.dirname), key=lambda a: a.position)
 
 
 def load_package(course_dir: Path, quizzes_dir: Path) -> tuple[Package, list[ContentError]]:
     """Parse ``course_dir`` and ``quizzes_dir``; return the package and every error found."""
     modules, errors = load_course(course_dir)
+    activities, activity_errors = load_activities(course_dir)
+    errors += activity_errors
     course_is_clean = not errors
     quizzes, quiz_errors = load_quizzes(quizzes_dir, skip=frozenset({DIAGNOSTIC_FILENAME}))
     diagnostic, diagnostic_errors = load_diagnostic(quizzes_dir)
     errors += quiz_errors + diagnostic_errors
-    package = Package(modules, quizzes, diagnostic)
+    package = Package(modules, quizzes, diagnostic, activities)
     errors += _duplicates([(m.slug, m.path) for m in modules], _("module en double : %(slug)r est déjà utilisé dans %(path)s"))
     errors += _duplicates(
         [(r.slug, r.path) for m in modules for r in m.readings], _("lecture en double : %(slug)r est déjà utilisé dans %(path)s")
     )
+    # Activities and readings share the course's slugs (and its URLs): an activity may take neither's.
+    named = [(r.slug, r.path) for m in modules for r in m.readings] + [(a.slug, a.path) for a in activities]
+    activity_paths = {a.path for a in activities}
+    errors += [e for e in _duplicates(named, _("activité en double : %(slug)r est déjà utilisé dans %(path)s")) if e.path in activity_paths]
     # Links are checked only against a course that parsed cleanly: a reading with a syntax error
     # would otherwise show up again as an "unknown reading" in every quiz that names it.
     if course_is_clean:

@@ -5,6 +5,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.activities.models import Activity
+from app.activities.services import sync_activities
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.catalogue.revisions import RevisionOrigin
@@ -57,6 +59,7 @@ def import_package(course_dir: Path, quizzes_dir: Path, publication: Publication
             raise WouldOverwrite(overwritten)
     try:
         report = sync_modules(package.modules, publication)
+        report.merge(sync_activities(package.activities, publication))
         report.merge(sync_quizzes(package.quizzes, publication))
         report.merge(sync_diagnostic(package.diagnostic))
         db.session.flush()
@@ -83,6 +86,9 @@ def export_package(target: Path) -> list[Path]:
     for reading in db.session.scalars(select(Reading).where(Reading.is_archived.is_(False))):
         if reading.module_id in modules:
             files[target / "course" / modules[reading.module_id].dirname / reading.filename] = reading.source
+    for activity in db.session.scalars(select(Activity).where(Activity.is_archived.is_(False))):
+        if activity.module_id in modules:
+            files[target / "course" / modules[activity.module_id].dirname / activity.filename] = activity.source
     for quiz in db.session.scalars(select(Quiz).where(Quiz.is_archived.is_(False))):
         files[target / "quizzes" / quiz.filename] = quiz.source
     diagnostic = db.session.scalar(select(Diagnostic))

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy import select
 
+from app.activities.models import Activity
 from app.auth.models import User
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
@@ -31,6 +32,7 @@ from app.quizzes.models import Quiz
 _OBJECT_ID = {
     "module": lambda key: select(Module.id).where(Module.slug == key),
     "reading": lambda key: select(Reading.id).where(Reading.slug == key),
+    "activity": lambda key: select(Activity.id).where(Activity.slug == key),
     "quiz": lambda key: select(Quiz.id).join(Module, Module.id == Quiz.module_id).where(Module.slug == key),
 }
 
@@ -104,7 +106,7 @@ def _overwrite(item: Item, change: str, latest: tuple | None) -> Overwrite:
 
 
 #: How the refusal names each kind of item, what the import would do and who changed it.
-KIND_LABELS = {"module": _l("module"), "reading": _l("lecture"), "quiz": _l("quiz"), "diagnostic": _l("autodiagnostic")}
+KIND_LABELS = {"module": _l("module"), "reading": _l("lecture"), "activity": _l("activité"), "quiz": _l("quiz"), "diagnostic": _l("autodiagnostic")}
 CHANGE_LABELS = {"updated": _l("remplacement par la version du paquet"), "moved": _l("retour à la place qu'il a dans le paquet"), "archived": _l("archivage (absent du paquet)")}
 ORIGIN_LABELS = {
     RevisionOrigin.EDIT: _l("publication dans le navigateur"),

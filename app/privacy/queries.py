@@ -14,6 +14,8 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 
+from app.activities.models import Activity
+from app.activities.models import Submission
 from app.alerts.models import Alert
 from app.auth.models import User
 from app.catalogue.models import Module
@@ -108,6 +110,17 @@ def reading_feedback(user: User) -> list[dict]:
         .join(Module, Module.id == Reading.module_id)
         .where(ReadingFeedback.user_id == user.id)
         .order_by(Module.position, Reading.position)
+    )
+
+
+def activity_answers(user: User) -> list[dict]:
+    """Return every version of the person's answers to the activities, with the tutor's feedback (files by name only)."""
+    return _records(
+        select(Activity.slug.label("activity_slug"), Activity.title.label("activity"), Submission.version, Submission.status, Submission.answer,
+               Submission.file_name, Submission.submitted_dt, Submission.feedback, Submission.reviewed_dt)
+        .join(Activity, Activity.id == Submission.activity_id)
+        .where(Submission.user_id == user.id)
+        .order_by(Activity.id, Submission.version)
     )
 
 
@@ -226,6 +239,7 @@ SECTIONS: dict[str, Callable[[User], list[dict]]] = {
     "consents": consents,
     "reading_progress": reading_progress,
     "reading_feedback": reading_feedback,
+    "activity_answers": activity_answers,
     "quiz_attempts": quiz_attempts,
     "quiz_progress": quiz_progress,
     "diagnostic_answers": diagnostic_answers,
@@ -245,6 +259,7 @@ def erasure_counts(user: User) -> dict[str, int]:
     return {
         "consents": count(ContactConsent, ContactConsent.user_id == user.id),
         "comments": count(ReadingFeedback, ReadingFeedback.user_id == user.id, ReadingFeedback.comment.is_not(None)),
+        "answers": count(Submission, Submission.user_id == user.id),
         "notes": count(Contact, Contact.learner_id == user.id, Contact.note != ""),
         "messages": count(OutboxMessage, messages_to(user)),
         "events": count(LearningEvent, LearningEvent.actor_id == user.id),

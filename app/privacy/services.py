@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy import update
 
+from app.activities.models import Submission
 from app.auth.models import Role
 from app.auth.models import User
 from app.auth.services import revoke_sessions
@@ -87,6 +88,10 @@ def _erase_writings(user: User) -> None:
     """Delete or blank the personal data held outside the account row (before its address goes)."""
     db.session.execute(delete(ContactConsent).where(ContactConsent.user_id == user.id))
     db.session.execute(update(ReadingFeedback).where(ReadingFeedback.user_id == user.id).values(comment=None))
+    # Answers to the activities are the person's own writing, and the tutor's feedback is about
+    # them: both go, with any file; the versions' statuses stay (what was validated still counts).
+    db.session.execute(update(Submission).where(Submission.user_id == user.id).values(
+        answer="", feedback=None, file_name=None, file_type=None, file_size=None, file_data=None))
     db.session.execute(update(Contact).where(Contact.learner_id == user.id).values(note=""))
     db.session.execute(update(OutboxMessage).where(queries.messages_to(user)).values(to_address="", subject="", body="", last_error=None))
     for event in queries.commented_events(user.id):

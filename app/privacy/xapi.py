@@ -2,8 +2,10 @@
 
 What is exported, and why:
 
-- **Verbs.** Only the five ADL verbs of the design brief: experienced, completed, answered,
-  passed and failed. ``commented`` events (a verdict on a reading and a free comment) and
+- **Verbs.** The five ADL verbs of the design brief: experienced, completed, answered,
+  passed and failed; and, for the applied activities, submitted (the answer sent; the registry's
+  ``activitystrea.ms`` submit, ADL having none) and scored (the tutor's review, its ``success``
+  telling validated from to be reworked). The answer and the feedback are free text and stay out. ``commented`` events (a verdict on a reading and a free comment) and
   ``responded`` events (the self-diagnostic) are left out: ADL does define both verbs, but a
   comment is free text that may name its author, which would defeat the pseudonym, and the
   self-diagnostic is a self-assessment of the person, not an activity of the course.
@@ -16,7 +18,7 @@ What is exported, and why:
   platform's home page, so exporting again gives the same ids (an LRS ignores the repeats); the
   registration is a UUID 5 of the cohort and the learner's pseudonym.
 - **Activities.** ``<home page>/xapi/activities/<kind>/<slug>``: readings are ADL ``lesson``,
-  quizzes ``assessment``, questions ``cmi.interaction`` (``choice`` or ``true-false``, from the
+  quizzes ``assessment``, activities ``performance``, questions ``cmi.interaction`` (``choice`` or ``true-false``, from the
   question-type registry), each with its module (or, for a question, its quiz) as parent.
 """
 
@@ -32,6 +34,7 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 
+from app.activities.models import Activity as ActivityItem  # the course's item; ``Activity`` here is xAPI's
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
 from app.extensions import db
@@ -54,6 +57,8 @@ VERB_DISPLAY = {
     Verb.COMPLETED: {"fr-FR": "a terminé", "en-US": "completed"},
     Verb.ANSWERED: {"fr-FR": "a répondu à", "en-US": "answered"},
     Verb.PASSED: {"fr-FR": "a réussi", "en-US": "passed"},
+    Verb.SUBMITTED: {"fr-FR": "a envoyé", "en-US": "submitted"},
+    Verb.SCORED: {"fr-FR": "a été évalué sur", "en-US": "scored"},
     Verb.FAILED: {"fr-FR": "a échoué à", "en-US": "failed"},
 }
 #: ADL activity types.
@@ -61,6 +66,8 @@ ACTIVITY_TYPES = {
     "module": "http://adlnet.gov/expapi/activities/module",
     ObjectType.READING: "http://adlnet.gov/expapi/activities/lesson",
     ObjectType.QUIZ: "http://adlnet.gov/expapi/activities/assessment",
+    # ADL's "performance": an attempted task within a particular context, the learner's own work.
+    ObjectType.ACTIVITY: "http://adlnet.gov/expapi/activities/performance",
     ObjectType.QUESTION: "http://adlnet.gov/expapi/activities/cmi.interaction",
 }
 #: How xAPI joins the items of a multiple response.
@@ -119,6 +126,8 @@ class ActivityCatalogue:
         for row in db.session.execute(select(Quiz.id, Quiz.title, Quiz.module_id, Module.slug).join(Module, Module.id == Quiz.module_id)):
             quizzes[row.id] = (row.slug, catalogue._activity(ObjectType.QUIZ, row.title, row.slug, parents=(modules[row.module_id],)))
             catalogue.add(ObjectType.QUIZ, row.id, quizzes[row.id][1])
+        for row in db.session.execute(select(ActivityItem.id, ActivityItem.slug, ActivityItem.title, ActivityItem.module_id)):
+            catalogue.add(ObjectType.ACTIVITY, row.id, catalogue._activity(ObjectType.ACTIVITY, row.title, row.slug, parents=(modules[row.module_id],)))
         for row in db.session.execute(select(Question.id, Question.key, Question.type, Question.prompt, Question.data, Question.quiz_id)):
             slug, quiz = quizzes[row.quiz_id]
             definition = {"type": ACTIVITY_TYPES[ObjectType.QUESTION], "name": {LANGUAGE: row.prompt}, **interaction(row.type, row.data)}

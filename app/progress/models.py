@@ -26,11 +26,19 @@ class Verb(enum.StrEnum):
     FAILED = "failed"
     COMMENTED = "commented"
     RESPONDED = "responded"
+    #: The learner sent an activity's answer to the tutor.
+    SUBMITTED = "submitted"
+    #: The tutor reviewed it (validated, or to be reworked).
+    SCORED = "scored"
 
     @property
     def iri(self) -> str:
-        """The xAPI verb identifier."""
-        return f"http://adlnet.gov/expapi/verbs/{self.value}"
+        """The xAPI verb identifier (ADL's, or the registry's where ADL has none)."""
+        return _VERB_IRIS.get(self, f"http://adlnet.gov/expapi/verbs/{self.value}")
+
+
+#: Verbs outside ADL's own vocabulary, by their IRI in the xAPI registry.
+_VERB_IRIS = {Verb.SUBMITTED: "http://activitystrea.ms/schema/1.0/submit"}
 
 
 class ObjectType(enum.StrEnum):
@@ -40,6 +48,7 @@ class ObjectType(enum.StrEnum):
     QUIZ = "quiz"
     QUESTION = "question"
     DIAGNOSTIC = "diagnostic"
+    ACTIVITY = "activity"
 
 
 class FeedbackRating(enum.StrEnum):
@@ -120,5 +129,6 @@ class LearnerProgress(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
     readings_completed: Mapped[int] = mapped_column(default=0)
     quizzes_passed: Mapped[int] = mapped_column(default=0)
+    activities_validated: Mapped[int] = mapped_column(default=0, server_default="0")
     first_activity_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_activity_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)

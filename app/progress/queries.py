@@ -13,6 +13,9 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import true
 
+from app.activities.models import Activity
+from app.activities.models import Submission
+from app.activities.models import SubmissionStatus
 from app.auth.models import SignedInUser
 from app.auth.models import User
 from app.auth.services import SIGNED_IN_USER_COLUMNS
@@ -135,6 +138,9 @@ _PROGRESS_COLUMNS = (
     _of_learner(ReadingProgress, func.max(ReadingProgress.completed_dt)),
     _of_learner(QuizProgress, func.coalesce(func.sum(QuizProgress.attempt_count), 0)),
     _of_learner(QuizProgress, func.max(QuizProgress.last_attempt_dt)),
+    # A new version, a draft sent, a tutor's review: each moves one of these.
+    _of_learner(Submission, func.count(Submission.submitted_dt)),
+    _of_learner(Submission, func.max(Submission.reviewed_dt)),
 )
 _USER_AND_COURSE_MAP_STATE = (
     select(*SIGNED_IN_USER_COLUMNS, COURSE_STAMP, *_PROGRESS_COLUMNS, *_COHORT_COLUMNS)
@@ -224,16 +230,18 @@ class ModuleProgress:
     readings_done: int
     quiz: Quiz | None
     quiz_progress: QuizProgress | None
+    activities_total: int = 0
+    activities_done: int = 0
 
     @property
     def items_total(self) -> int:
-        """Readings plus the quiz."""
-        return self.readings_total + (1 if self.quiz else 0)
+        """Readings and activities, plus the quiz."""
+        return self.readings_total + self.activities_total + (1 if self.quiz else 0)
 
     @property
     def items_done(self) -> int:
-        """Readings marked as read plus the quiz if passed."""
-        return self.readings_done + (1 if self.quiz_progress and self.quiz_progress.is_passed else 0)
+        """Readings marked as read and activities validated, plus the quiz if passed."""
+        return self.readings_done + self.activities_done + (1 if self.quiz_progress and self.quiz_progress.is_passed else 0)
 
 
 def modules_progress(user_id: int) -> list[ModuleProgress]:
@@ -249,15 +257,41 @@ def modules_progress(user_id: int) -> list[ModuleProgress]:
         .group_by(Reading.module_id)
         .subquery()
     )
+    validated = and_(Submission.activity_id == Activity.id, Submission.user_id == user_id, Submission.status == SubmissionStatus.VALIDATED.value)
+    activities = (
+        select(Activity.module_id.label("module_id"), func.count(Activity.id).label("total"), func.count(Submission.id).label("done"))
+        .outerjoin(Submission, validated)
+        .where(Activity.is_archived.is_(False))
+        .group_by(Activity.module_id)
+        .subquery()
+    )
     rows = db.session.execute(
-        select(Module, func.coalesce(counts.c.total, 0), func.coalesce(counts.c.done, 0), Quiz, QuizProgress)
+        select(Module, func.coalesce(counts.c.total, 0), func.coalesce(counts.c.done, 0), Quiz, QuizProgress,
+               func.coalesce(activities.c.total, 0), func.coalesce(activities.c.done, 0))
         .outerjoin(counts, counts.c.module_id == Module.id)
+        .outerjoin(activities, activities.c.module_id == Module.id)
         .outerjoin(Quiz, and_(Quiz.module_id == Module.id, Quiz.is_archived.is_(False)))
         .outerjoin(QuizProgress, and_(QuizProgress.quiz_id == Quiz.id, QuizProgress.user_id == user_id))
         .where(Module.is_archived.is_(False))
         .order_by(Module.position)
     ).all()
     return [ModuleProgress(*row) for row in rows]
+
+
+def module_activities(module_id: int, user_id: int) -> list[tuple[Activity, str | None]]:
+    """Return a module's live activities in order, each with where the learner's latest answer stands."""
+    latest = (
+        select(Submission.status)
+        .where(Submission.activity_id == Activity.id, Submission.user_id == user_id)
+        .order_by(Submission.version.desc())
+        .limit(1)
+        .correlate(Activity)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Activity, latest).where(Activity.module_id == module_id, Activity.is_archived.is_(False)).order_by(Activity.position)
+    )
+    return [tuple(row) for row in rows]
 
 
 def module_readings(module_id: int, user_id: int) -> list[tuple[Reading, ReadingProgress | None]]:
@@ -307,7 +341,7 @@ def pace_items_of(course_stamp: str) -> list[PaceItem]:
 
 
 def pace_items() -> list[PaceItem]:
-    """Return the live course items in order: each module's readings, then its quiz."""
+    """Return the live course items in order: each module's readings and activities (by position), then its quiz."""
     readings = db.session.execute(
         select(Reading.id, Reading.title, Module.slug, Reading.slug, Reading.estimated_minutes, Module.position, Reading.position)
         .join(Module, Module.id == Reading.module_id)
@@ -318,13 +352,19 @@ def pace_items() -> list[PaceItem]:
         .join(Module, Module.id == Quiz.module_id)
         .where(Quiz.is_archived.is_(False), Module.is_archived.is_(False))
     ).all()
-    ordered = [((r[5], 0, r[6]), PaceItem("reading", *r[:5])) for r in readings]
-    ordered += [((q[5], 1, 0), PaceItem("quiz", *q[:5])) for q in quizzes]
+    activities = db.session.execute(
+        select(Activity.id, Activity.title, Module.slug, Activity.slug, Activity.estimated_minutes, Module.position, Activity.position)
+        .join(Module, Module.id == Activity.module_id)
+        .where(Activity.is_archived.is_(False), Module.is_archived.is_(False))
+    ).all()
+    ordered = [((r[5], 0, r[6], 0), PaceItem("reading", *r[:5])) for r in readings]
+    ordered += [((a[5], 0, a[6], 1), PaceItem("activity", *a[:5])) for a in activities]
+    ordered += [((q[5], 1, 0, 0), PaceItem("quiz", *q[:5])) for q in quizzes]
     return [item for _, item in sorted(ordered, key=lambda pair: pair[0])]
 
 
 def done_items(user_id: int) -> dict[tuple[str, int], datetime]:
-    """Return when the learner finished each item: readings marked read and quizzes passed."""
+    """Return when the learner finished each item: readings marked read, quizzes passed, activities validated."""
     readings = db.session.execute(
         select(ReadingProgress.reading_id, ReadingProgress.completed_dt).where(
             ReadingProgress.user_id == user_id, ReadingProgress.completed_dt.is_not(None)
@@ -333,8 +373,12 @@ def done_items(user_id: int) -> dict[tuple[str, int], datetime]:
     quizzes = db.session.execute(
         select(QuizProgress.quiz_id, QuizProgress.passed_dt).where(QuizProgress.user_id == user_id, QuizProgress.is_passed.is_(True))
     )
+    activities = db.session.execute(
+        select(Submission.activity_id, Submission.reviewed_dt).where(Submission.user_id == user_id, Submission.status == SubmissionStatus.VALIDATED.value)
+    )
     done = {("reading", rid): when for rid, when in readings}
     done.update({("quiz", qid): when for qid, when in quizzes})
+    done.update({("activity", aid): when for aid, when in activities})
     return done
 
 

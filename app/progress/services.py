@@ -14,6 +14,9 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy import update
 
+from app.activities.models import Activity
+from app.activities.models import Submission
+from app.activities.models import SubmissionStatus
 from app.auth.models import UserRef
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
@@ -38,6 +41,13 @@ from app.signals import learner_acted
 
 
 @dataclass(frozen=True)
+class _Learner:
+    """A learner named by id, for actions on their record that someone else takes."""
+
+    id: int
+
+
+@dataclass(frozen=True)
 class Action:
     """One thing a learner did, before it is written to the log."""
 
@@ -47,16 +57,18 @@ class Action:
     result: dict | None = None
 
 
-def record_actions(user: UserRef, actions: list[Action], *, readings: int = 0, quizzes: int = 0) -> None:
+def record_actions(user: UserRef, actions: list[Action], *, readings: int = 0, quizzes: int = 0, activities: int = 0, acted: bool = True) -> None:
     """Append events to the log and update the learner's summary row, once for all of them.
 
     :param readings: readings newly completed by these actions.
     :param quizzes: quizzes newly passed by these actions.
+    :param activities: activities newly validated (by a tutor) by these actions.
+    :param acted: the learner did it; a tutor's review of their work is not their activity.
     """
     now = now_utc()
     # Every open cohort of the learner counts the action (each one's alerts are refreshed); the
     # event names the one whose pace the learner sees. The summary row's write returns it.
-    cohort_id, cohort_count, course_stamp = touch_learner(user.id, now, readings, quizzes)
+    cohort_id, cohort_count, course_stamp = touch_learner(user.id, now, readings, quizzes, activities, acted=acted)
     cohort_ids = open_cohort_ids(user.id) if cohort_count > 1 else [cohort_id] * cohort_count
     # One statement for all events, where flushing as many objects would send one per event.
     insert_rows(LearningEvent, [
@@ -73,22 +85,24 @@ def record_event(user: UserRef, verb: Verb, object_type: ObjectType, object_id: 
     record_actions(user, [Action(verb, object_type, object_id, result)], **counters)
 
 
-def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0) -> tuple[int | None, int, str]:
-    """Update the learner's summary row: activity dates and completion counters.
+def touch_learner(user_id: int, now, readings: int = 0, quizzes: int = 0, activities: int = 0, *, acted: bool = True) -> tuple[int | None, int, str]:
+    """Update the learner's summary row: activity dates (if the learner ``acted``) and completion counters.
 
     :return: the open cohort whose pace the learner sees (``None`` without one), how many open
         cohorts they have (see :func:`~app.cohorts.services.pace_cohort_columns`) and the course's
         stamp (the listeners' key to the course's items), returned by the same statement.
     """
+    counters = {
+        "readings_completed": LearnerProgress.readings_completed + readings,
+        "quizzes_passed": LearnerProgress.quizzes_passed + quizzes,
+        "activities_validated": LearnerProgress.activities_validated + activities,
+    }
+    dates = {"first_activity_dt": now, "last_activity_dt": now} if acted else {}
     return upsert(
         LearnerProgress,
         {"user_id": user_id},
-        {"readings_completed": readings, "quizzes_passed": quizzes, "first_activity_dt": now, "last_activity_dt": now},
-        {
-            "readings_completed": LearnerProgress.readings_completed + readings,
-            "quizzes_passed": LearnerProgress.quizzes_passed + quizzes,
-            "last_activity_dt": now,
-        },
+        {"readings_completed": readings, "quizzes_passed": quizzes, "activities_validated": activities, **dates},
+        {**counters, **({"last_activity_dt": now} if acted else {})},
         returning=(*pace_cohort_columns(user_id), COURSE_STAMP),
     )
 
@@ -159,6 +173,15 @@ def give_feedback(user: UserRef, reading: Reading, rating: FeedbackRating, comme
     record_event(user, Verb.COMMENTED, ObjectType.READING, reading.id, {"response": rating.value, "comment": comment})
 
 
+def record_review(user_id: int, activity_id: int, validated: bool, version: int) -> None:
+    """Log a tutor's review of the learner's answer; a validation counts the activity done.
+
+    The learner's summary row counts it without dating it as their activity (the tutor acted).
+    """
+    result = {"success": validated, "version": version}
+    record_event(_Learner(user_id), Verb.SCORED, ObjectType.ACTIVITY, activity_id, result, activities=int(validated), acted=False)
+
+
 def recount_learner_progress() -> None:
     """Recount every learner's items done against the live course (after content was archived or restored).
 
@@ -180,9 +203,18 @@ def recount_learner_progress() -> None:
         .where(QuizProgress.user_id == LearnerProgress.user_id, QuizProgress.is_passed.is_(True), Quiz.is_archived.is_(False))
         .scalar_subquery()
     )
+    activities = (
+        select(func.count())
+        .select_from(Submission)
+        .join(Activity)
+        .join(Module)
+        .where(Submission.user_id == LearnerProgress.user_id, Submission.status == SubmissionStatus.VALIDATED.value, Activity.is_archived.is_(False),
+               Module.is_archived.is_(False))
+        .scalar_subquery()
+    )
     if db.session.get_bind().dialect.name == "postgresql":
         # Wait for the learners' transactions that already counted an action, and hold back the
         # others until this one ends: else the update, blocked on a learner's row, would overwrite
         # that learner's new count with figures read before it (SQLite writers take turns anyway).
         db.session.execute(text(f"LOCK TABLE {LearnerProgress.__tablename__} IN SHARE ROW EXCLUSIVE MODE"))
-    db.session.execute(update(LearnerProgress).values(readings_completed=readings, quizzes_passed=quizzes))
+    db.session.execute(update(LearnerProgress).values(readings_completed=readings, quizzes_passed=quizzes, activities_validated=activities))

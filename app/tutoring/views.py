@@ -20,6 +20,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from app.activities.forms import ReviewForm
+from app.activities.models import SubmissionStatus
+from app.activities.queries import cohort_submission
+from app.activities.queries import file_of
+from app.activities.queries import waiting_answers
+from app.activities.queries import waiting_count
+from app.activities.services import ActivityError
+from app.activities.services import review_submission
+from app.activities.services import versions_of
 from app.alerts.models import Alert
 from app.alerts.queries import cohort_day
 from app.alerts.rules import KIND_LABELS
@@ -29,6 +38,7 @@ from app.alerts.services import resolve_alert
 from app.alerts.services import snooze_alert
 from app.auth.decorators import role_required
 from app.auth.models import Role
+from app.auth.models import User
 from app.clock import now_utc
 from app.cohorts.models import Cohort
 from app.consent.services import ConsentRequired
@@ -63,6 +73,7 @@ from app.tutoring.services import OUTCOMES
 from app.tutoring.services import ContactError
 from app.tutoring.services import log_contact
 from app.tutoring.services import send_reminders
+from app.web import file_download
 from app.web import id_arg
 
 bp = Blueprint("tutoring", __name__, template_folder="templates")
@@ -76,6 +87,8 @@ VERB_LABELS = {
     "failed": _l("a échoué à"),
     "commented": _l("a donné son avis sur"),
     "responded": _l("a rempli l'autodiagnostic"),
+    "submitted": _l("a envoyé sa réponse à"),
+    "scored": _l("a reçu la relecture de"),
 }
 #: Learners per page of the cohort table.
 PER_PAGE = 50
@@ -132,8 +145,45 @@ def cohort(cohort_id: int):
     chart = pace_chart(day, cohort_weeks(cohort_id), summary.done_counts, lambda n: _("semaine %(n)d", n=n))
     return render_template(
         "tutoring/cohort.html", cohort=found, day=day, figures=summary.figures, chart=chart, form=form, page=page,
+        waiting=waiting_answers(cohort_id), waiting_total=waiting_count(cohort_id),
         args={k: v for k, v in request.args.items() if k != "page"}, title=found.name,
     ), 400 if form.errors else 200
+
+
+@bp.route("/cohortes/<int:cohort_id>/reponses/<int:submission_id>", methods=["GET", "POST"])
+@role_required(Role.TUTOR)
+def review(cohort_id: int, submission_id: int):
+    """Show a learner's answer to an activity with their earlier versions; record the tutor's review."""
+    found = _cohort_or_404(cohort_id)
+    submission = cohort_submission(cohort_id, submission_id) or abort(404)
+    form = ReviewForm()
+    if submission.status == SubmissionStatus.SUBMITTED and form.validate_on_submit():
+        try:
+            review_submission(submission, current_user.id, SubmissionStatus(form.decision.data), form.feedback.data)
+        except ActivityError as error:
+            db.session.rollback()
+            form.feedback.errors = [*form.feedback.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("Relecture enregistrée : l'apprenant voit votre retour."), "success")
+            return redirect(url_for(".cohort", cohort_id=cohort_id) + "#reponses", code=303)
+    elif form.is_submitted() and submission.status != SubmissionStatus.SUBMITTED:
+        form.feedback.errors = [_("Cette réponse a déjà été relue.")]
+    versions = versions_of(submission.activity_id, submission.user_id)
+    return render_template(
+        "tutoring/review.html", cohort=found, submission=submission, versions=[v for v in versions if v.status != SubmissionStatus.DRAFT],
+        learner=db.session.get(User, submission.user_id), form=form, title=_("Relecture : %(activity)s", activity=submission.activity.title),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/cohortes/<int:cohort_id>/reponses/<int:submission_id>/fichier")
+@role_required(Role.TUTOR)
+def answer_file(cohort_id: int, submission_id: int):
+    """Download the file a learner of the cohort joined to an answer."""
+    _cohort_or_404(cohort_id)
+    if cohort_submission(cohort_id, submission_id) is None:
+        abort(404)
+    return file_download(*(file_of(submission_id) or abort(404)))
 
 
 @bp.route("/cohortes/<int:cohort_id>/export.csv")
