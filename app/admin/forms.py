@@ -43,6 +43,7 @@ class CohortForm(FlaskForm):
         default=2,
         validators=[InputRequired(_l("Indiquez un nombre.")), NumberRange(1, 10, _l("Entre 1 et 10."))],
     )
+    review_days = _days(_l("« Relecture en attente » après (jours sans relecture d'une réponse à une activité)"), 3)
     sends_reminders = BooleanField(
         _l("Envoyer une relance automatique par e-mail quand une alerte s'ouvre (seulement aux apprenants qui ont accepté d'être contactés)"),
         default=True,

@@ -1,4 +1,5 @@
-"""Figures for the admin pages: tutor reactivity (time from an alert to the first contact)."""
+"""Figures for the admin pages: tutor reactivity (time from an alert to the first contact) and
+know-how in reviewing (time from an answer to its review)."""
 
 import unicodedata
 from collections import defaultdict
@@ -15,15 +16,21 @@ from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import select
 
+from app.activities.models import Submission
+from app.activities.models import SubmissionStatus
 from app.alerts.models import Alert
+from app.alerts.rules import AlertKind
 from app.auth.models import Role
 from app.auth.models import User
 from app.cohorts.models import CohortTutor
+from app.cohorts.models import Enrolment
 from app.extensions import db
 from app.tutoring.models import Contact
 
 #: An alert still waits for a tutor: neither closed by itself nor resolved.
 ALERT_IS_OPEN = and_(Alert.closed_dt.is_(None), Alert.resolved_dt.is_(None))
+#: The alerts a tutor answers by contacting the learner (a waiting review is answered by the review).
+_CONTACT_KINDS = Alert.kind != AlertKind.REVIEW_WAITING.value
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,11 @@ class TutorReactivity:
     #: How long the oldest open alert of their cohorts has been waiting for their first contact.
     longest_wait: timedelta | None
     contacts: int
+    #: Answers to activities this tutor reviewed, the median time from sending to their review, and
+    #: how long the oldest answer of their cohorts' learners has been waiting for a review.
+    reviews: int = 0
+    median_review_delay: timedelta | None = None
+    longest_review_wait: timedelta | None = None
 
 
 def median_delay(delays: Sequence[timedelta]) -> timedelta | None:
@@ -92,6 +104,7 @@ def _delays() -> dict[int, list[timedelta]]:
         select(CohortTutor.user_id, Alert.opened_dt, func.min(Contact.contacted_dt))
         .join(Alert, Alert.cohort_id == CohortTutor.cohort_id)
         .join(Contact, _CONTACT_ANSWERS_ALERT)
+        .where(_CONTACT_KINDS)
         .group_by(CohortTutor.user_id, Alert.id, Alert.opened_dt)
     )
     delays: dict[int, list[timedelta]] = defaultdict(list)
@@ -105,7 +118,27 @@ def _oldest_waiting() -> dict[int, datetime]:
     return _per_tutor(
         select(CohortTutor.user_id, func.min(Alert.opened_dt))
         .join(Alert, Alert.cohort_id == CohortTutor.cohort_id)
-        .where(ALERT_IS_OPEN, ~exists().where(_CONTACT_ANSWERS_ALERT))
+        .where(ALERT_IS_OPEN, _CONTACT_KINDS, ~exists().where(_CONTACT_ANSWERS_ALERT))
+        .group_by(CohortTutor.user_id)
+    )
+
+
+def _review_delays() -> dict[int, list[timedelta]]:
+    """Return, per tutor, the time each answer they reviewed waited between sending and their review."""
+    delays: dict[int, list[timedelta]] = defaultdict(list)
+    rows = db.session.execute(select(Submission.reviewer_id, Submission.submitted_dt, Submission.reviewed_dt).where(Submission.reviewed_dt.is_not(None)))
+    for tutor_id, sent, reviewed in rows:
+        delays[tutor_id].append(reviewed - sent)
+    return delays
+
+
+def _oldest_answer_waiting() -> dict[int, datetime]:
+    """Return, per tutor, when the oldest answer of their cohorts' learners still waiting for a review was sent."""
+    return _per_tutor(
+        select(CohortTutor.user_id, func.min(Submission.submitted_dt))
+        .join(Enrolment, Enrolment.cohort_id == CohortTutor.cohort_id)
+        .join(Submission, Submission.user_id == Enrolment.user_id)
+        .where(Submission.status == SubmissionStatus.SUBMITTED.value)
         .group_by(CohortTutor.user_id)
     )
 
@@ -122,6 +155,7 @@ def tutor_reactivity(now: datetime) -> list[TutorReactivity]:
     )
     contacts = _per_tutor(select(Contact.tutor_id, func.count()).group_by(Contact.tutor_id))
     delays, waiting = _delays(), _oldest_waiting()
+    review_delays, answers_waiting = _review_delays(), _oldest_answer_waiting()
     rows = [
         TutorReactivity(
             tutor_id=tutor_id,
@@ -132,6 +166,9 @@ def tutor_reactivity(now: datetime) -> list[TutorReactivity]:
             answered_alerts=len(delays.get(tutor_id, [])),
             longest_wait=max(now - waiting[tutor_id], timedelta(0)) if tutor_id in waiting else None,
             contacts=contacts.get(tutor_id, 0),
+            reviews=len(review_delays.get(tutor_id, [])),
+            median_review_delay=median_delay(review_delays.get(tutor_id, [])),
+            longest_review_wait=max(now - answers_waiting[tutor_id], timedelta(0)) if tutor_id in answers_waiting else None,
         )
         for tutor_id, name in tutors
     ]

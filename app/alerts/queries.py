@@ -10,6 +10,9 @@ from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import select
 
+from app.activities.models import Activity
+from app.activities.models import Submission
+from app.activities.models import SubmissionStatus
 from app.alerts.rules import Thresholds
 from app.auth.models import User
 from app.cohorts.models import Cohort
@@ -57,6 +60,7 @@ def cohort_day(cohort: Cohort, now: datetime, items: list[PaceItem] | None = Non
         at_risk_days=cohort.at_risk_days,
         inactive_days=cohort.inactive_days,
         struggling_failures=cohort.struggling_failures,
+        review_days=cohort.review_days,
     )
     return CohortDay(
         cohort.id, cohort.name, cohort.start_date, cohort.end_date, zone, cohort.sends_reminders, thresholds, today,
@@ -109,3 +113,14 @@ def quiz_failures(user_ids: list[int], minimum: int) -> dict[int, dict[str, int]
     for user_id, title, count in rows:
         failures.setdefault(user_id, {})[title] = count
     return failures
+
+
+def waiting_reviews(user_ids: list[int]) -> dict[int, tuple[str, datetime]]:
+    """Return, per learner, their oldest answer waiting for a review: the activity's title and when it was sent."""
+    rows = db.session.execute(
+        select(Submission.user_id, Activity.title, Submission.submitted_dt)
+        .join(Activity, Activity.id == Submission.activity_id)
+        .where(Submission.user_id.in_(user_ids), Submission.status == SubmissionStatus.SUBMITTED.value)
+        .order_by(Submission.submitted_dt.desc())
+    )
+    return {user_id: (title, sent) for user_id, title, sent in rows}  # the oldest comes last

@@ -25,6 +25,8 @@ class AlertKind(enum.StrEnum):
     BEHIND = "behind"
     AT_RISK = "at_risk"
     STRUGGLING = "struggling"
+    #: Tutor-side: an answer to an activity waits for the tutor's review (no reminder to the learner).
+    REVIEW_WAITING = "review_waiting"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Thresholds:
     at_risk_days: int = 7
     inactive_days: int = 7
     struggling_failures: int = 2
+    review_days: int = 3
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class LearnerFacts:
     last_activity: date | None
     #: Titles of the quizzes not yet passed, with the failed attempts since the last pass.
     quiz_failures: dict[str, int] = field(default_factory=dict)
+    #: The learner's oldest answer waiting for the tutor: the activity's title and the day it was sent.
+    waiting_review: tuple[str, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ class Finding:
 
 
 #: Figures that hold a date (stored as ISO strings).
-_DATE_FIGURES = ("last", "start")
+_DATE_FIGURES = ("last", "start", "sent")
 
 
 def reason_of(kind: str, figures: dict) -> str:
@@ -97,6 +102,10 @@ def evaluate(facts: LearnerFacts, thresholds: Thresholds) -> list[Finding]:
     failed = [{"quiz": title, "failures": n} for title, n in sorted(facts.quiz_failures.items()) if n >= thresholds.struggling_failures]
     if failed:  # one alert of each kind per learner, however many quizzes
         findings.append(Finding(AlertKind.STRUGGLING, {"quizzes": failed}))
+    if facts.waiting_review is not None:
+        title, sent = facts.waiting_review
+        if (facts.today - sent).days >= thresholds.review_days:
+            findings.append(Finding(AlertKind.REVIEW_WAITING, {"activity": title, "days": (facts.today - sent).days, "sent": sent}))
     return findings
 
 
@@ -125,6 +134,11 @@ _REASONS = {
     AlertKind.BEHIND: _pace_reason,
     AlertKind.AT_RISK: _pace_reason,
     AlertKind.STRUGGLING: lambda f: " ; ".join(_("« %(quiz)s » échoué %(failures)d fois de suite", **q) for q in f["quizzes"]) + ".",
+    AlertKind.REVIEW_WAITING: lambda f: ngettext(
+        "Réponse à « %(activity)s » envoyée le %(date)s, en attente de relecture depuis %(num)d jour.",
+        "Réponse à « %(activity)s » envoyée le %(date)s, en attente de relecture depuis %(num)d jours.",
+        f["days"], activity=f["activity"], date=date_text(f["sent"], "day_month"),
+    ),
 }
 
 #: Short names of the kinds, for tables and filters.
@@ -133,6 +147,7 @@ KIND_LABELS = {
     AlertKind.BEHIND: _l("en retard"),
     AlertKind.AT_RISK: _l("à risque"),
     AlertKind.STRUGGLING: _l("en difficulté"),
+    AlertKind.REVIEW_WAITING: _l("relecture en attente"),
 }
 
 
@@ -162,6 +177,8 @@ _WORSENED = {
     AlertKind.BEHIND: _further_behind,
     AlertKind.AT_RISK: _further_at_risk,
     AlertKind.STRUGGLING: _failed_again,
+    # Handled by the tutor who then reviews it: the review closes it, nothing gets "worse" meanwhile.
+    AlertKind.REVIEW_WAITING: lambda resolved, figures, t: False,
 }
 
 

@@ -26,6 +26,7 @@ from app.alerts.models import Alert
 from app.alerts.queries import CohortDay
 from app.alerts.queries import LearnerRow
 from app.alerts.queries import quiz_failures
+from app.alerts.queries import waiting_reviews
 from app.alerts.rules import AlertKind
 from app.alerts.rules import LearnerFacts
 from app.alerts.rules import evaluate
@@ -120,10 +121,12 @@ def refresh_learners(day: CohortDay, rows: list[LearnerRow], now: datetime) -> R
         return report
     ids = [row.user_id for row in rows]
     failures = quiz_failures(ids, day.thresholds.struggling_failures)
+    reviews = {user_id: (title, day.local_date(sent)) for user_id, (title, sent) in waiting_reviews(ids).items()}
     current = {(a.user_id, a.kind): a for a in db.session.scalars(select(Alert).where(_of_learners(day.cohort_id, ids), CURRENT))}
     fresh, seen = [], set()
     for row in rows:
-        facts = LearnerFacts(day.start_date, day.today, day.pace.standing(row.done), day.local_date(row.last_activity_dt), failures.get(row.user_id, {}))
+        facts = LearnerFacts(day.start_date, day.today, day.pace.standing(row.done), day.local_date(row.last_activity_dt), failures.get(row.user_id, {}),
+                             reviews.get(row.user_id))
         for finding in evaluate(facts, day.thresholds):
             key, figures = (row.user_id, finding.kind.value), finding.stored_figures()
             seen.add(key)
@@ -174,6 +177,7 @@ def _queue_automatic_reminders(day: CohortDay, rows: dict[int, LearnerRow], pend
                 _of_learners(day.cohort_id, list(rows)), CURRENT, Alert.resolved_dt.is_(None), Alert.is_reminder_done.is_(False)
             )
         ).all()
+    pending = [a for a in pending if AlertKind(a.kind) in AUTOMATIC_REMINDERS]  # tutor-side alerts remind nobody
     if not pending:
         return 0
     reachable = contactable_ids(sorted({a.user_id for a in pending}))

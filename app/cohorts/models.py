@@ -39,6 +39,8 @@ class Cohort(db.Model):
     at_risk_days: Mapped[int] = mapped_column(default=7)
     inactive_days: Mapped[int] = mapped_column(default=7)
     struggling_failures: Mapped[int] = mapped_column(default=2)
+    #: Days an answer to an activity may wait for the tutor's review before it is an alert.
+    review_days: Mapped[int] = mapped_column(default=3, server_default="3")
     #: Email a reminder to a learner who agreed to be contacted when an alert opens for them.
     sends_reminders: Mapped[bool] = mapped_column(default=True)
 

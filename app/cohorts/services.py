@@ -128,7 +128,7 @@ class CohortError(ValueError):
     """A cohort operation was refused; the message is meant for the admin who asked."""
 
 
-THRESHOLD_FIELDS = ("not_started_days", "behind_days", "at_risk_days", "inactive_days", "struggling_failures")
+THRESHOLD_FIELDS = ("not_started_days", "behind_days", "at_risk_days", "inactive_days", "struggling_failures", "review_days")
 
 
 def create_cohort(name: str, start_date: date, end_date: date, thresholds: dict[str, int], *, sends_reminders: bool = True) -> Cohort:

@@ -12,7 +12,7 @@ from app.extensions import db
 
 VALID = {
     "name": "Cohorte de janvier", "start_date": "2027-01-04", "end_date": "2027-02-01",
-    "not_started_days": "3", "behind_days": "3", "at_risk_days": "7", "inactive_days": "7", "struggling_failures": "2",
+    "not_started_days": "3", "behind_days": "3", "at_risk_days": "7", "inactive_days": "7", "struggling_failures": "2", "review_days": "3",
 }
 
 

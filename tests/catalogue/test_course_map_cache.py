@@ -79,7 +79,7 @@ def test_a_cohort_change_shows_on_the_cached_map(app, client, enrolled, login, c
     assert "Cohorte de novembre" in client.get("/cours/").text
     with app.app_context():
         found = db.session.get(Cohort, cohort)
-        thresholds = {"not_started_days": 3, "behind_days": 3, "at_risk_days": 7, "inactive_days": 7, "struggling_failures": 2}
+        thresholds = {"not_started_days": 3, "behind_days": 3, "at_risk_days": 7, "inactive_days": 7, "struggling_failures": 2, "review_days": 3}
         update_cohort(found, "Cohorte renommée", found.start_date, found.end_date, thresholds, sends_reminders=True)
         db.session.commit()
     assert "Cohorte renommée" in client.get("/cours/").text

@@ -17,7 +17,7 @@ from tests.conftest import PASSWORD
 from tests.helpers import alerts_of
 
 EDIT = {"name": "Cohorte de novembre", "start_date": "2026-11-01", "end_date": "2026-11-26", "not_started_days": "3", "behind_days": "3",
-        "at_risk_days": "7", "inactive_days": "7", "struggling_failures": "2", "sends_reminders": "y"}
+        "at_risk_days": "7", "inactive_days": "7", "struggling_failures": "2", "review_days": "3", "sends_reminders": "y"}
 
 
 def _admin_browser(app, create_user):
