@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.activities.models import Activity
+from app.activities.models import SubmissionStatus
+from app.activities.services import review_submission
 from app.activities.services import save_answer
 from app.alerts.queries import cohort_day
 from app.alerts.queries import learner_rows
@@ -26,6 +28,7 @@ from app.auth.services import find_user_by_email
 from app.catalogue.models import Reading
 from app.clock import now_utc
 from app.cohorts.models import Cohort
+from app.cohorts.services import cohort_tutors
 from app.cohorts.services import enrol
 from app.consent.services import set_contact_consent
 from app.extensions import db
@@ -38,11 +41,13 @@ from app.quizzes.question_types import QUESTION_TYPES
 from app.quizzes.services import new_attempt_token
 from app.quizzes.services import submit_attempt
 
-#: What the demo learners answer to an activity (demo data, for the tutor to review).
+#: What the demo learners answer to an activity, and what their tutor says back (demo data).
 DEMO_ANSWER = (
     "Dans mon service, je traite chaque semaine des demandes qui se ressemblent beaucoup et d'autres qui ne rentrent dans aucune case. "
     "Un outil pourrait trier les premières ; les secondes demandent que je comprenne la situation de la personne et que je lui explique ma décision."
 )
+DEMO_FEEDBACK = "Votre tri est concret et justifié : c'est ce que l'activité demandait."
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -96,8 +101,10 @@ def _play(profile: Profile, user, cohort: Cohort) -> None:
             if item.kind == "reading":
                 record_reading_view(user, item.id, None)
                 complete_reading(user, db.session.get(Reading, item.id))
-            elif item.kind == "activity":  # sent, waiting for the demo tutor's review
-                save_answer(user, db.session.get(Activity, item.id), DEMO_ANSWER, None, submit=True)
+            elif item.kind == "activity":  # sent, then validated by the cohort's tutor the same day
+                answer = save_answer(user, db.session.get(Activity, item.id), DEMO_ANSWER, None, submit=True)
+                for tutor in cohort_tutors(cohort.id)[:1]:
+                    review_submission(answer, tutor.id, SubmissionStatus.VALIDATED, DEMO_FEEDBACK)
             else:
                 _answer_all(user, quizzes[item.id], right=True)
     if profile.failed_quiz_twice:

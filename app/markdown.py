@@ -5,6 +5,7 @@ never render Markdown per request and templates mark nothing else as safe.
 """
 
 import functools
+import re
 
 import markdown as md
 import nh3
@@ -33,7 +34,12 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "th": {"scope"},
     "td": {"colspan", "rowspan"},
+    # A glossary entry's anchor (``### RPA {#terme-rpa}``), so that readings can link to it.
+    "h3": {"id"},
 }
+#: The only ids content may carry: ``terme-`` then a slug. No page id starts so, so content can
+#: neither repeat one of the page's ids nor stand in for one (a form's field, a skip link's target).
+TERM_ID = re.compile(r"terme-[a-z0-9]+(?:-[a-z0-9]+)*")
 ALLOWED_CLASSES = {"div": {"admonition", "note", "tip", "important", "retenir"}, "p": {"admonition-title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 #: Previews kept per process (readings are a few dozen kilobytes at most).
@@ -50,7 +56,15 @@ def sanitise_html(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_keep_term_ids,
     )
+
+
+def _keep_term_ids(tag: str, attribute: str, value: str) -> str | None:
+    """Keep every allowed attribute, except an ``id`` that is not a glossary term's."""
+    if attribute == "id" and not TERM_ID.fullmatch(value):
+        return None
+    return value
 
 
 def render_markdown(text: str) -> Markup:

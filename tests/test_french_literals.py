@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from app.demo_progress import DEMO_ANSWER
+from app.demo_progress import DEMO_FEEDBACK
 from tests.conftest import ROOT
 
 GETTEXT_CALLS = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext", "pgettext", "npgettext"}
@@ -25,11 +26,13 @@ _FRENCH_WORDS = re.compile(
 ALLOWED = {
     # Data, not messages: the demo's people and cohort, stored once in the database.
     "app/demo.py": {"Cohorte de démonstration"},
-    "app/demo_progress.py": {"Léa Martin", "Inès Petit", "Chloé Richard", DEMO_ANSWER},
+    "app/demo_progress.py": {"Léa Martin", "Inès Petit", "Chloé Richard", DEMO_ANSWER, DEMO_FEEDBACK},
     # Each language is named in itself, whatever the interface's language (marked with its own lang).
     "app/accounts/forms.py": {"Français"},
     # The platform's name, shown in the authenticator app next to the account (not translated there).
     "app/auth/two_factor.py": {"Comprendre l'IA au travail"},
+    # The course's name, printed on every certificate as it is (the course is French).
+    "app/certificates/services.py": {"Comprendre l'IA au travail"},
     # Stored in place of an anonymised learner's name: a database value, not shown through gettext.
     "app/privacy/services.py": {"Apprenant anonymisé"},
     # xAPI language maps carry both languages in the exported statement itself.

@@ -74,3 +74,11 @@ def test_french_spacing_leaves_code_and_attributes_alone():
     assert "<code>a : b ?</code>" in html and "bloc : code ?" in html
     assert 'href="https://example.org/a:b?c"' in html and 'title="titre : x"' in html
     assert f"lien{NNBSP}: ici" in html
+
+
+def test_only_glossary_term_ids_survive():
+    """``### RPA {#terme-rpa}`` anchors a glossary entry; any other id (one a page uses, say) is dropped."""
+    html = str(render_markdown("### RPA {#terme-rpa}\n\n### Champ {#csrf_token}\n\n## Titre {#terme-h2}\n\n[RPA](/cours/synthese/glossaire#terme-rpa)"))
+    assert '<h3 id="terme-rpa">RPA</h3>' in html
+    assert "<h3>Champ</h3>" in html and "<h2>Titre</h2>" in html and "csrf_token" not in html
+    assert 'href="/cours/synthese/glossaire#terme-rpa"' in html

@@ -10,6 +10,7 @@ from dataclasses import field
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from app.authoring.forms import ActivityForm
 from app.authoring.forms import ModuleForm
 from app.authoring.forms import ReadingForm
 from app.authoring.services import EditConflict
@@ -20,6 +21,8 @@ from app.authoring.services import discard_draft
 from app.authoring.services import publish
 from app.authoring.services import save_draft
 from app.authoring.services import working_copy
+from app.authoring.sources import activity_source
+from app.authoring.sources import activity_values
 from app.authoring.sources import module_source
 from app.authoring.sources import module_values
 from app.authoring.sources import reading_source
@@ -85,7 +88,35 @@ class ReadingEditor:
         return render_preview(form.body.data or "")
 
 
-EDITORS = {"module": ModuleEditor, "reading": ReadingEditor}
+class ActivityEditor:
+    """An activity file: its fields, the brief (Markdown) and the criteria (one per line)."""
+
+    form_class = ActivityForm
+
+    @staticmethod
+    def fill(form: ActivityForm, source: str) -> None:
+        """Set the form's fields from an activity file's text."""
+        values = activity_values(source)
+        form.title.data, form.estimated_minutes.data = values.get("title", ""), values.get("estimated_minutes")
+        form.source_first.data, form.source_last.data = (values.get("source_lines") or [None, None])[:2]
+        form.accepts_file.data, form.brief.data = values.get("accepts_file", False), values.get("brief", "")
+        form.criteria.data = "\n".join(values.get("criteria", []))
+
+    @staticmethod
+    def source(form: ActivityForm, item: Item) -> str:
+        """Write the activity file's text from the form."""
+        criteria = [line.strip() for line in form.criteria.data.splitlines() if line.strip()]
+        return activity_source({"slug": item.row.slug, "title": form.title.data.strip(), "estimated_minutes": form.estimated_minutes.data,
+                                "source_lines": [form.source_first.data, form.source_last.data], "accepts_file": form.accepts_file.data,
+                                "brief": form.brief.data, "criteria": criteria})
+
+    @staticmethod
+    def preview(form: ActivityForm) -> Markup | None:
+        """The brief as learners will see it."""
+        return render_preview(form.brief.data or "")
+
+
+EDITORS = {"module": ModuleEditor, "reading": ReadingEditor, "activity": ActivityEditor}
 
 
 @dataclass

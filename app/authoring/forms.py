@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import SelectChoice
@@ -74,6 +75,22 @@ class ReadingForm(_EditorForm):
     role = StringField(_l("Fonction (facultatif)"), validators=[Optional(), Length(max=200)])
     organisation = StringField(_l("Organisation (facultatif)"), validators=[Optional(), Length(max=200)])
     body = TextAreaField(_l("Texte (Markdown)"), validators=[DataRequired(_l("Écrivez le texte de la lecture.")), Length(max=100_000), renderable])
+
+
+class ActivityForm(_EditorForm):
+    """An activity's file: its fields, its brief in Markdown and what the tutor looks for."""
+
+    title = StringField(_l("Titre"), validators=[DataRequired(_l("Indiquez un titre.")), Length(max=200)])
+    estimated_minutes = IntegerField(
+        _l("Durée estimée (minutes)"), validators=[InputRequired(_l("Indiquez un nombre.")), NumberRange(5, 240, _l("Entre 5 et 240."))]
+    )
+    source_first = IntegerField(_l("Première ligne du recueil utilisée"), validators=[InputRequired(_l("Indiquez un numéro de ligne.")), NumberRange(1)])
+    source_last = IntegerField(_l("Dernière ligne du recueil utilisée"), validators=[InputRequired(_l("Indiquez un numéro de ligne.")), NumberRange(1)])
+    accepts_file = BooleanField(_l("L'apprenant peut joindre un fichier"))
+    brief = TextAreaField(_l("Consigne (Markdown)"), validators=[DataRequired(_l("Écrivez la consigne.")), Length(max=100_000), renderable])
+    criteria = TextAreaField(
+        _l("Ce que le tuteur regarde (un critère par ligne, 2 à 6)"), validators=[DataRequired(_l("Indiquez au moins deux critères.")), Length(max=4000)]
+    )
 
 
 class NewItemForm(FlaskForm):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.activities.models import Activity
 from app.auth.models import User
 from app.authoring.services import diff
 from app.catalogue.models import Module
@@ -20,6 +21,7 @@ class ModuleOverview:
 
     module: Module
     quiz: Quiz | None
+    activities: tuple[Activity, ...] = ()
 
 
 def content_overview() -> list[ModuleOverview]:
@@ -28,7 +30,10 @@ def content_overview() -> list[ModuleOverview]:
         select(Module).options(selectinload(Module.readings)).order_by(Module.is_archived, Module.position)
     ).all()
     quizzes = {q.module_id: q for q in db.session.scalars(select(Quiz).options(selectinload(Quiz.questions)))}
-    return [ModuleOverview(m, quizzes.get(m.id)) for m in modules]
+    activities: dict[int, list[Activity]] = {}
+    for activity in db.session.scalars(select(Activity).order_by(Activity.position)):
+        activities.setdefault(activity.module_id, []).append(activity)
+    return [ModuleOverview(m, quizzes.get(m.id), tuple(activities.get(m.id, ()))) for m in modules]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from app.activities.loader import parse_activity
+from app.activities.models import Activity
+from app.activities.services import publish_activity
 from app.authoring.models import Draft
 from app.catalogue.loader import parse_module
 from app.catalogue.loader import parse_reading
@@ -76,6 +79,17 @@ def _parse_quiz(row: Quiz, text: str):
     return (None, missing) if missing else (spec, [])
 
 
+def _activity_path(row: Activity) -> str:
+    return f"course/{row.module.dirname}/{row.filename}"
+
+
+def _parse_activity(row: Activity, text: str):
+    spec, errors = parse_activity(text, _activity_path(row), row.module.dirname, row.position, row.filename)
+    if spec is not None and spec.slug != row.slug:
+        return None, [ContentError(_activity_path(row), None, _("le slug ne peut pas changer (il reste %(slug)s)", slug=row.slug))]
+    return spec, errors
+
+
 def _module_blockers(row: Module) -> list[ContentError]:
     """A module goes live only with at least one live reading (learners would find it empty)."""
     live = db.session.scalar(select(Reading.id).where(Reading.module_id == row.id, Reading.is_archived.is_(False)).limit(1))
@@ -93,6 +107,7 @@ def _reading_path(row: Reading) -> str:
 KINDS = {
     ContentKind.MODULE: ItemKind(ContentKind.MODULE, Module, _module_path, _parse_module, publish_module, _module_blockers),
     ContentKind.READING: ItemKind(ContentKind.READING, Reading, _reading_path, _parse_reading, publish_reading),
+    ContentKind.ACTIVITY: ItemKind(ContentKind.ACTIVITY, Activity, _activity_path, _parse_activity, publish_activity),
     ContentKind.QUIZ: ItemKind(ContentKind.QUIZ, Quiz, lambda row: f"quizzes/{row.filename}", _parse_quiz, publish_quiz),
 }
 

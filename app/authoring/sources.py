@@ -13,6 +13,7 @@ from app.contentfile import FRONT_MATTER_FENCE
 #: Front-matter keys of a reading, in the order they are written.
 READING_KEYS = ("slug", "title", "estimated_minutes", "source_lines", "interviewee", "role", "organisation")
 MODULE_KEYS = ("slug", "title", "summary", "objectives", "estimated_minutes")
+ACTIVITY_KEYS = ("slug", "title", "estimated_minutes", "source_lines", "accepts_file", "brief", "criteria")
 
 
 def _clean(values: dict, keys: tuple[str, ...]) -> dict:
@@ -56,4 +57,15 @@ def quiz_source(values: dict) -> str:
 
 def quiz_values(source: str) -> dict:
     """Read a quiz file's fields, questions included."""
+    return tomllib.loads(source)
+
+
+def activity_source(values: dict) -> str:
+    """Write an activity file's text from its fields; the brief as a multi-line string, as authors write it."""
+    values = {**values, "brief": normalise_body(values.get("brief") or ""), "accepts_file": bool(values.get("accepts_file"))}
+    return tomli_w.dumps(_clean(values, ACTIVITY_KEYS), multiline_strings=True)
+
+
+def activity_values(source: str) -> dict:
+    """Read an activity file's fields."""
     return tomllib.loads(source)

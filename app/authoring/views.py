@@ -46,7 +46,7 @@ from app.web import id_arg
 bp = Blueprint("authoring", __name__, template_folder="templates")
 
 #: The kinds the generic editor handles (quizzes have their own editor).
-EDITABLE = ("module", "reading")
+EDITABLE = ("module", "reading", "activity")
 
 
 def _item_or_404(kind: str, object_id: int):
@@ -64,10 +64,10 @@ def home():
     return render_template("authoring/home.html", modules=content_overview(), drafts=drafts, new_module_form=NewItemForm(), title=_("Édition"))
 
 
-@bp.route("/<any(module, reading):kind>/<int:object_id>", methods=["GET", "POST"])
+@bp.route("/<any(module, reading, activity):kind>/<int:object_id>", methods=["GET", "POST"])
 @role_required(Role.AUTHOR)
 def edit(kind: str, object_id: int):
-    """Edit a module or a reading: preview, save the draft, publish it, or discard it."""
+    """Edit a module, a reading or an activity: preview, save the draft, publish it, or discard it."""
     item = _item_or_404(kind, object_id)
     if request.method == "GET":
         # Shown again and again while an author works: cached per text version and course stamp.
@@ -96,7 +96,7 @@ def preview():
     return Markup(render_preview(form.body.data or "")), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
-@bp.route("/<any(module, reading, quiz):kind>/<int:object_id>/historique")
+@bp.route("/<any(module, reading, activity, quiz):kind>/<int:object_id>/historique")
 @role_required(Role.AUTHOR)
 def history(kind: str, object_id: int):
     """List an item's revisions; compare any two (``?a=N&b=M``)."""
@@ -107,7 +107,7 @@ def history(kind: str, object_id: int):
     return render_template("authoring/history.html", item=item, page=page, restore_form=RestoreForm(), title=_("Historique : %(t)s", t=item.row.title))
 
 
-@bp.route("/<any(module, reading, quiz):kind>/<int:object_id>/restaurer/<int:number>", methods=["POST"])
+@bp.route("/<any(module, reading, activity, quiz):kind>/<int:object_id>/restaurer/<int:number>", methods=["POST"])
 @role_required(Role.AUTHOR)
 def restore(kind: str, object_id: int, number: int):
     """Publish an old revision again, as a new revision."""

@@ -142,8 +142,11 @@ def _preload_user_and_state(module_slug: str, reading_slug: str) -> ReadingState
 
 def _render_reading(module_slug: str, reading_slug: str, form: FeedbackForm, feedback_saved: bool = False) -> str:
     page = reading_page(module_slug, reading_slug, current_user.id) or abort(404)
+    # After the module's last reading comes its activity, if it has one, then its quiz.
+    practice = next((a for a, _status in module_activities(page.reading.module_id, current_user.id)), None) if page.is_last_of_module else None
     return render_template(
-        "catalogue/reading.html", page=page, form=form, mark_form=MarkReadForm(), feedback_saved=feedback_saved, title=page.reading.title
+        "catalogue/reading.html", page=page, form=form, mark_form=MarkReadForm(), feedback_saved=feedback_saved, practice=practice,
+        title=page.reading.title,
     )
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from app.activities.models import Activity
 from app.catalogue.models import Reading
 from app.catalogue.queries import live_module
 from app.diagnostic.queries import live_statements
@@ -48,6 +49,8 @@ class ModulePlan:
     reading_titles: tuple[str, ...]
     quiz_title: str
     questions: tuple[QuestionPlan, ...]
+    #: The module's applied activities (each one an item of its progress).
+    activity_titles: tuple[str, ...] = ()
 
 
 def module_plan(app, slug: str = MODULE) -> ModulePlan:
@@ -78,7 +81,10 @@ def module_plan(app, slug: str = MODULE) -> ModulePlan:
                     wrong_feedback=tuple(c.feedback for c in wrong_choices),
                 )
             )
-        return ModulePlan(slug, module.title, tuple(r.title for r in readings), quiz.title, tuple(questions))
+        activities = db.session.scalars(
+            select(Activity.title).where(Activity.module_id == module.id, Activity.is_archived.is_(False)).order_by(Activity.position)
+        ).all()
+        return ModulePlan(slug, module.title, tuple(r.title for r in readings), quiz.title, tuple(questions), tuple(activities))
 
 
 def answer_quiz(page: Page, plan: ModulePlan, right: bool) -> None:
@@ -187,7 +193,7 @@ def test_learner_reads_fails_then_passes_the_quiz_and_sees_progress(page, live_a
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Le cours").click()
     expect(page).to_have_url(re.compile(r"/cours/$"))
     card = module_card(page, plan)
-    expected_percent = round(100 * 2 / (total_readings + 1))
+    expected_percent = round(100 * 2 / (total_readings + len(plan.activity_titles) + 1))
     expect(card.get_by_role("progressbar")).to_have_attribute("value", str(expected_percent))
     assert int(card.get_by_role("progressbar").get_attribute("value")) > 0
     expect(card).to_contain_text(f"1 sur {total_readings} lectures lues")

@@ -27,13 +27,18 @@ def test_learner_completes_the_health_module(page, live_app):
         page.get_by_role("button", name="Marquer comme lu").click()
         expect(page.get_by_text("Vous avez marqué cette lecture comme lue.")).to_be_visible()
         pager.locator("a[rel=next]").click()
-    expect(page).to_have_url(re.compile(rf"/quiz/{SECTOR}$"))  # the last reading leads to the quiz
+    (activity,) = plan.activity_titles  # the last reading leads to the activity, then to the quiz
+    expect(page.get_by_role("heading", level=1, name=activity)).to_be_visible()
+    page.get_by_role("navigation", name="Suite du module").locator("a[rel=next]").click()
+    expect(page).to_have_url(re.compile(rf"/quiz/{SECTOR}$"))
     axe_check(page)
     answer_quiz(page, plan, right=True)
     expect(page.get_by_text("Quiz réussi")).to_be_visible()
     axe_check(page)
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Le cours").click()
     card = module_card(page, plan)
-    expect(card.get_by_role("progressbar")).to_have_attribute("value", "100")
     total = len(plan.reading_titles)
+    items = total + len(plan.activity_titles) + 1
+    # Every reading and the quiz; the activity waits for the tutor (tests/e2e/test_activity_in_browser.py).
+    expect(card.get_by_role("progressbar")).to_have_attribute("value", str(round(100 * (total + 1) / items)))
     expect(card).to_contain_text(f"{total} sur {total} lectures lues")
