@@ -164,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.authoring import bp as authoring_bp
     from app.catalogue import bp as catalogue_bp
+    from app.certificates import bp as certificates_bp
     from app.cohorts import bp as cohorts_bp
     from app.consent import bp as consent_bp
     from app.diagnostic import bp as diagnostic_bp
@@ -187,6 +188,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tutoring_bp, url_prefix="/tutorat")
     app.register_blueprint(authoring_bp, url_prefix="/edition")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(certificates_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -12,6 +12,7 @@ from app.catalogue.models import CourseState  # noqa: F401
 from app.catalogue.models import Module  # noqa: F401
 from app.catalogue.models import Reading  # noqa: F401
 from app.catalogue.revisions import Revision  # noqa: F401
+from app.certificates.models import Certificate  # noqa: F401
 from app.cohorts.models import Cohort  # noqa: F401
 from app.cohorts.models import CohortTutor  # noqa: F401
 from app.cohorts.models import CohortWeek  # noqa: F401

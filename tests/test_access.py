@@ -1,5 +1,7 @@
 """The access matrix: every route against every role, and anonymous visitors."""
 
+from datetime import date
+
 import pytest
 from flask import url_for
 from sqlalchemy import select
@@ -9,6 +11,7 @@ from app.activities.services import Attachment
 from app.activities.services import save_answer
 from app.auth.models import Role
 from app.auth.models import User
+from app.certificates.models import Certificate
 from app.cohorts.models import Cohort
 from app.cohorts.services import assign_tutor
 from app.cohorts.services import enrol
@@ -21,11 +24,11 @@ from tests.helpers import act
 #: Sample values for URL variables, valid in the test package; the world fixture adds the ids
 #: of the cohort, learner, attempt and upload it creates.
 URL_VALUES = {"module_slug": "bases", "reading_slug": "premiere", "phase": "before", "alert_id": 1, "reading_id": 1, "quiz_id": 1, "kind": "reading", "object_id": 1, "module_id": 1, "number": 1, "question_type": "single_choice", "question_key": "choix-unique", "activity_slug": "mise-en-pratique", "version": 1}
-WORLD_VALUES = {"cohort_id", "user_id", "attempt_id", "token", "submission_id"}
-PUBLIC_ENDPOINTS = {"static", "auth.login", "main.index", "main.set_language", "auth.logout", "main.favicon", "accounts.forgot_password", "accounts.accept_invitation", "accounts.reset_password", "auth.second_factor", "auth.sso_start", "auth.sso_callback"}
+WORLD_VALUES = {"cohort_id", "user_id", "attempt_id", "token", "submission_id", "certificate_id"}
+PUBLIC_ENDPOINTS = {"certificates.verify", "static", "auth.login", "main.index", "main.set_language", "auth.logout", "main.favicon", "accounts.forgot_password", "accounts.accept_invitation", "accounts.reset_password", "auth.second_factor", "auth.sso_start", "auth.sso_callback"}
 #: Blueprint whose pages need one role; others need only a signed-in user.
 ROLE_OF_BLUEPRINT = {"tutoring": Role.TUTOR, "authoring": Role.AUTHOR, "admin": Role.ADMIN}
-PLACEHOLDERS = {"cohort_id": 1, "user_id": 1, "attempt_id": 1, "token": "x", "submission_id": 1}
+PLACEHOLDERS = {"cohort_id": 1, "user_id": 1, "attempt_id": 1, "token": "x", "submission_id": 1, "certificate_id": 1}
 
 
 def _urls(app, values: dict, method: str) -> list[tuple[str, str]]:
@@ -64,9 +67,14 @@ def world(app, course_with_activity, cohort, create_user, login):
             activity = db.session.scalar(select(Activity))
             for someone in (user, learner):
                 submission_id = save_answer(someone, activity, "Ma réponse.", Attachment("notes.txt", "text/plain", b"notes"), submit=True).id
+            certificate = Certificate(user_id=learner.id, code="ABCD-EFGH-JKLM-NPQR", learner_name="Chloé Dupont", course_title="Le cours",
+                                      started_on=date(2026, 11, 2), completed_on=date(2026, 11, 20), minutes=420)
+            db.session.add(certificate)
             db.session.commit()
+            certificate_id = certificate.id
         assert login(user).status_code == 302
-        return {**URL_VALUES, "cohort_id": cohort, "user_id": learner.id, "attempt_id": attempt_id, "token": token, "submission_id": submission_id}
+        return {**URL_VALUES, "cohort_id": cohort, "user_id": learner.id, "attempt_id": attempt_id, "token": token, "submission_id": submission_id,
+                "certificate_id": certificate_id}
 
     return _world
 

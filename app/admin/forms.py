@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
@@ -99,6 +100,17 @@ class AnonymiseForm(FlaskForm):
         validators=[DataRequired(_l("Cochez la case pour confirmer l'anonymisation."))],
     )
     submit = SubmitField(_l("Anonymiser ce compte"))
+
+
+class RevokeForm(FlaskForm):
+    """The admin's revocation of a certificate: a reason, and a confirmation (it cannot be undone)."""
+
+    reason = TextAreaField(_l("Raison de la révocation"), validators=[DataRequired(_l("Indiquez la raison de la révocation.")), Length(max=1000)])
+    confirm = BooleanField(
+        _l("Je confirme la révocation : la page de vérification dira que l'attestation ne vaut plus."),
+        validators=[DataRequired(_l("Cochez la case pour confirmer la révocation."))],
+    )
+    submit = SubmitField(_l("Révoquer l'attestation"))
 
 
 class UnenrolForm(FlaskForm):

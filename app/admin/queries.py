@@ -14,6 +14,7 @@ from flask_babel import ngettext
 from sqlalchemy import and_
 from sqlalchemy import exists
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from app.activities.models import Submission
@@ -22,6 +23,7 @@ from app.alerts.models import Alert
 from app.alerts.rules import AlertKind
 from app.auth.models import Role
 from app.auth.models import User
+from app.certificates.models import Certificate
 from app.cohorts.models import CohortTutor
 from app.cohorts.models import Enrolment
 from app.extensions import db
@@ -173,3 +175,12 @@ def tutor_reactivity(now: datetime) -> list[TutorReactivity]:
         for tutor_id, name in tutors
     ]
     return sorted(rows, key=lambda row: (_name_key(row.name), row.tutor_id))
+
+
+def issued_certificates(query: str = "", limit: int = 100) -> list[Certificate]:
+    """Return the certificates issued, the latest first; ``query`` finds a code or part of a learner's name."""
+    statement = select(Certificate).order_by(Certificate.issued_dt.desc(), Certificate.id.desc()).limit(limit)
+    if query:
+        pattern = f"%{query.replace('%', '').replace('_', '')}%"
+        statement = statement.where(or_(Certificate.code.ilike(pattern), Certificate.learner_name.ilike(pattern)))
+    return list(db.session.scalars(statement))

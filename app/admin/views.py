@@ -7,17 +7,23 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.admin.forms import AnonymiseForm
 from app.admin.forms import CloseCohortForm
 from app.admin.forms import CohortForm
 from app.admin.forms import EnrolmentFileForm
 from app.admin.forms import MemberForm
+from app.admin.forms import RevokeForm
 from app.admin.queries import format_delay
+from app.admin.queries import issued_certificates
 from app.admin.queries import tutor_reactivity
 from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.auth.models import User
+from app.certificates.models import Certificate
+from app.certificates.services import CertificateRefused
+from app.certificates.services import revoke_certificate
 from app.clock import now_utc
 from app.cohorts.models import Cohort
 from app.cohorts.services import THRESHOLD_FIELDS
@@ -63,6 +69,35 @@ def anonymise(user_id: int):
     return render_template(
         "admin/anonymise.html", account=account, form=form, refusal=refusal, counts=erasure_counts(account), title=_("Anonymiser un compte")
     ), status
+
+
+@bp.route("/attestations/")
+@role_required(Role.ADMIN)
+def certificates():
+    """List the certificates issued, the latest first; find one by its code or the learner's name."""
+    query = (request.args.get("q") or "").strip()
+    return render_template("admin/certificates.html", rows=issued_certificates(query), query=query, title=_("Attestations"))
+
+
+@bp.route("/attestations/<int:certificate_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def certificate(certificate_id: int):
+    """Show a certificate as its public page does; revoke it, with a reason."""
+    found = db.get_or_404(Certificate, certificate_id)
+    form = RevokeForm()
+    if found.is_valid and form.validate_on_submit():
+        try:
+            revoke_certificate(found, current_user.id, form.reason.data)
+        except CertificateRefused as exc:
+            db.session.rollback()
+            form.reason.errors = [*form.reason.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(_("L'attestation %(code)s est révoquée.", code=found.code), "success")
+            return redirect(url_for(".certificate", certificate_id=certificate_id), code=303)
+    return render_template("admin/certificate.html", certificate=found, form=form, title=_("Attestation %(code)s", code=found.code)), (
+        400 if form.is_submitted() and form.errors else 200
+    )
 
 
 @bp.route("/reactivite")

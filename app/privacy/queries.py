@@ -20,6 +20,7 @@ from app.alerts.models import Alert
 from app.auth.models import User
 from app.catalogue.models import Module
 from app.catalogue.models import Reading
+from app.certificates.models import Certificate
 from app.cohorts.models import Cohort
 from app.cohorts.models import Enrolment
 from app.consent.models import ContactConsent
@@ -121,6 +122,15 @@ def activity_answers(user: User) -> list[dict]:
         .join(Activity, Activity.id == Submission.activity_id)
         .where(Submission.user_id == user.id)
         .order_by(Activity.id, Submission.version)
+    )
+
+
+def certificates(user: User) -> list[dict]:
+    """Return the person's certificate, as it reads."""
+    return _records(
+        select(Certificate.code, Certificate.learner_name, Certificate.course_title, Certificate.cohort_name, Certificate.started_on,
+               Certificate.completed_on, Certificate.minutes, Certificate.issued_dt, Certificate.revoked_dt)
+        .where(Certificate.user_id == user.id)
     )
 
 
@@ -240,6 +250,7 @@ SECTIONS: dict[str, Callable[[User], list[dict]]] = {
     "reading_progress": reading_progress,
     "reading_feedback": reading_feedback,
     "activity_answers": activity_answers,
+    "certificates": certificates,
     "quiz_attempts": quiz_attempts,
     "quiz_progress": quiz_progress,
     "diagnostic_answers": diagnostic_answers,

@@ -16,6 +16,7 @@ from app.activities.models import Submission
 from app.auth.models import Role
 from app.auth.models import User
 from app.auth.services import revoke_sessions
+from app.certificates.models import Certificate
 from app.consent.models import ContactConsent
 from app.extensions import db
 from app.outbox.models import OutboxMessage
@@ -103,6 +104,8 @@ def _erase_writings(user: User) -> None:
 def _erase_account(user: User, now: datetime) -> None:
     user.email = f"anonyme-{user.id}@anonyme.invalid"
     user.display_name = ANONYMOUS_NAME
+    # The certificate keeps saying the course was completed, by nobody one can name.
+    db.session.execute(update(Certificate).where(Certificate.user_id == user.id).values(learner_name=ANONYMOUS_NAME))
     # Not a hash at all (no "$"): no password can ever match it.
     user.password_hash = "!" + secrets.token_hex(32)
     user.is_active = False
