@@ -33,4 +33,5 @@ from app.quizzes.models import AttemptAnswer  # noqa: F401
 from app.quizzes.models import Question  # noqa: F401
 from app.quizzes.models import Quiz  # noqa: F401
 from app.quizzes.models import QuizAttempt  # noqa: F401
+from app.tutor_feedback.models import TutorRating  # noqa: F401
 from app.tutoring.models import Contact  # noqa: F401

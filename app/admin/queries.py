@@ -27,6 +27,8 @@ from app.certificates.models import Certificate
 from app.cohorts.models import CohortTutor
 from app.cohorts.models import Enrolment
 from app.extensions import db
+from app.tutor_feedback.models import TutorRating
+from app.tutor_feedback.services import MIN_RATINGS_SHOWN
 from app.tutoring.models import Contact
 
 #: An alert still waits for a tutor: neither closed by itself nor resolved.
@@ -56,6 +58,17 @@ class TutorReactivity:
     reviews: int = 0
     median_review_delay: timedelta | None = None
     longest_review_wait: timedelta | None = None
+    #: How many learners rated the tutor; the medians and comments are given only from
+    #: :data:`~app.tutor_feedback.services.MIN_RATINGS_SHOWN` ratings (fewer would tell who said what).
+    ratings: int = 0
+    median_helpfulness: float | None = None
+    median_clarity: float | None = None
+    comments: tuple[str, ...] = ()
+
+    @property
+    def ratings_shown(self) -> bool:
+        """Enough ratings to show them without exposing anyone."""
+        return self.ratings >= MIN_RATINGS_SHOWN
 
 
 def median_delay(delays: Sequence[timedelta]) -> timedelta | None:
@@ -145,6 +158,37 @@ def _oldest_answer_waiting() -> dict[int, datetime]:
     )
 
 
+def _median(values: Sequence[int]) -> float | None:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if not ordered:
+        return None
+    return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _ratings() -> dict[int, dict]:
+    """Return, per tutor, the learners' ratings: count, medians and comments (sorted, so that their order tells nothing)."""
+    found: dict[int, dict] = defaultdict(lambda: {"helpfulness": [], "clarity": [], "comments": []})
+    for tutor_id, helpfulness, clarity, comment in db.session.execute(
+        select(TutorRating.tutor_id, TutorRating.helpfulness, TutorRating.clarity, TutorRating.comment)
+    ):
+        found[tutor_id]["helpfulness"].append(helpfulness)
+        found[tutor_id]["clarity"].append(clarity)
+        if comment:
+            found[tutor_id]["comments"].append(comment)
+    return found
+
+
+def _rating_fields(rated: dict | None) -> dict:
+    if not rated:
+        return {}
+    count = len(rated["helpfulness"])
+    if count < MIN_RATINGS_SHOWN:
+        return {"ratings": count}
+    return {"ratings": count, "median_helpfulness": _median(rated["helpfulness"]), "median_clarity": _median(rated["clarity"]),
+            "comments": tuple(sorted(rated["comments"]))}
+
+
 def tutor_reactivity(now: datetime) -> list[TutorReactivity]:
     """Return every tutor's reactivity figures, sorted by name (a handful of queries in all).
 
@@ -157,7 +201,7 @@ def tutor_reactivity(now: datetime) -> list[TutorReactivity]:
     )
     contacts = _per_tutor(select(Contact.tutor_id, func.count()).group_by(Contact.tutor_id))
     delays, waiting = _delays(), _oldest_waiting()
-    review_delays, answers_waiting = _review_delays(), _oldest_answer_waiting()
+    review_delays, answers_waiting, ratings = _review_delays(), _oldest_answer_waiting(), _ratings()
     rows = [
         TutorReactivity(
             tutor_id=tutor_id,
@@ -171,6 +215,7 @@ def tutor_reactivity(now: datetime) -> list[TutorReactivity]:
             reviews=len(review_delays.get(tutor_id, [])),
             median_review_delay=median_delay(review_delays.get(tutor_id, [])),
             longest_review_wait=max(now - answers_waiting[tutor_id], timedelta(0)) if tutor_id in answers_waiting else None,
+            **_rating_fields(ratings.get(tutor_id)),
         )
         for tutor_id, name in tutors
     ]

@@ -41,6 +41,7 @@ from app.privacy.queries import erasure_counts
 from app.privacy.services import AnonymisationRefused
 from app.privacy.services import anonymisation_refusal
 from app.privacy.services import anonymise_learner
+from app.tutor_feedback.services import MIN_RATINGS_SHOWN
 from app.web import page_arg
 
 bp = Blueprint("admin", __name__, template_folder="templates")
@@ -105,7 +106,8 @@ def certificate(certificate_id: int):
 def reactivity():
     """Show, per tutor, how fast the alerts of their cohorts get a first contact."""
     now = now_utc()
-    return render_template("admin/reactivity.html", rows=tutor_reactivity(now), now=now, format_delay=format_delay, title=_("Réactivité des tuteurs"))
+    return render_template("admin/reactivity.html", rows=tutor_reactivity(now), now=now, format_delay=format_delay, min_ratings=MIN_RATINGS_SHOWN,
+                           title=_("Réactivité et savoir-faire des tuteurs"))
 
 
 @bp.route("/cohortes/", methods=["GET", "POST"])

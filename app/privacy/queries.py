@@ -13,6 +13,7 @@ from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from app.activities.models import Activity
 from app.activities.models import Submission
@@ -37,6 +38,7 @@ from app.quizzes.models import AttemptAnswer
 from app.quizzes.models import Quiz
 from app.quizzes.models import QuizAttempt
 from app.quizzes.question_types import QUESTION_TYPES
+from app.tutor_feedback.models import TutorRating
 from app.tutoring.models import Contact
 
 
@@ -131,6 +133,17 @@ def certificates(user: User) -> list[dict]:
         select(Certificate.code, Certificate.learner_name, Certificate.course_title, Certificate.cohort_name, Certificate.started_on,
                Certificate.completed_on, Certificate.minutes, Certificate.issued_dt, Certificate.revoked_dt)
         .where(Certificate.user_id == user.id)
+    )
+
+
+def tutor_ratings(user: User) -> list[dict]:
+    """Return what the person said of their tutors."""
+    tutor = aliased(User)
+    return _records(
+        select(tutor.display_name.label("tutor"), TutorRating.helpfulness, TutorRating.clarity, TutorRating.comment, TutorRating.updated_dt)
+        .join(tutor, tutor.id == TutorRating.tutor_id)
+        .where(TutorRating.learner_id == user.id)
+        .order_by(TutorRating.id)
     )
 
 
@@ -251,6 +264,7 @@ SECTIONS: dict[str, Callable[[User], list[dict]]] = {
     "reading_feedback": reading_feedback,
     "activity_answers": activity_answers,
     "certificates": certificates,
+    "tutor_ratings": tutor_ratings,
     "quiz_attempts": quiz_attempts,
     "quiz_progress": quiz_progress,
     "diagnostic_answers": diagnostic_answers,

@@ -23,6 +23,7 @@ from app.outbox.models import OutboxMessage
 from app.privacy import queries
 from app.progress.models import LearningEvent
 from app.progress.models import ReadingFeedback
+from app.tutor_feedback.models import TutorRating
 from app.tutoring.models import Contact
 
 #: Names the file's layout, so that a reader of an old download knows what to expect.
@@ -89,6 +90,7 @@ def _erase_writings(user: User) -> None:
     """Delete or blank the personal data held outside the account row (before its address goes)."""
     db.session.execute(delete(ContactConsent).where(ContactConsent.user_id == user.id))
     db.session.execute(update(ReadingFeedback).where(ReadingFeedback.user_id == user.id).values(comment=None))
+    db.session.execute(update(TutorRating).where(TutorRating.learner_id == user.id).values(comment=None))
     # Answers to the activities are the person's own writing, and the tutor's feedback is about
     # them: both go, with any file; the versions' statuses stay (what was validated still counts).
     db.session.execute(update(Submission).where(Submission.user_id == user.id).values(

@@ -148,10 +148,10 @@ def test_the_page_shows_the_figures_sorted_by_name(app, client, tutors, create_u
     assert "Situation au 8 novembre 2026 à 10 h 00." in response.text  # Paris time
     dash = "— aucune alerte suivie d'un contact"
     assert _cells(response.text) == [
-        ["Alice Martin", "2", "3", "13 heures (sur 2 alertes)", "24 heures", "3", "— aucune réponse relue", "— aucune réponse en attente"],
-        ["Bernard Dupont", "1", "2", "12 heures (sur 3 alertes)", "— aucune alerte en attente", "5", "— aucune réponse relue", "— aucune réponse en attente"],
-        ["Élodie Petit", "0", "0", dash, "— aucune alerte en attente", "0", "— aucune réponse relue", "— aucune réponse en attente"],
-        ["Zoé Roux", "0", "0", dash, "— aucune alerte en attente", "0", "— aucune réponse relue", "— aucune réponse en attente"],
+        ["Alice Martin", "2", "3", "13 heures (sur 2 alertes)", "24 heures", "3", "— aucune réponse relue", "— aucune réponse en attente", "— aucun avis"],
+        ["Bernard Dupont", "1", "2", "12 heures (sur 3 alertes)", "— aucune alerte en attente", "5", "— aucune réponse relue", "— aucune réponse en attente", "— aucun avis"],
+        ["Élodie Petit", "0", "0", dash, "— aucune alerte en attente", "0", "— aucune réponse relue", "— aucune réponse en attente", "— aucun avis"],
+        ["Zoé Roux", "0", "0", dash, "— aucune alerte en attente", "0", "— aucune réponse relue", "— aucune réponse en attente", "— aucun avis"],
     ]
 
 
