@@ -172,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
     from app.privacy import bp as privacy_bp
     from app.progress import bp as progress_bp
     from app.quizzes import bp as quizzes_bp
+    from app.reports import bp as reports_bp
     from app.tutor_feedback import bp as tutor_feedback_bp
     from app.tutoring import bp as tutoring_bp
 
@@ -189,6 +190,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tutoring_bp, url_prefix="/tutorat")
     app.register_blueprint(authoring_bp, url_prefix="/edition")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(reports_bp, url_prefix="/admin/rapports")
     app.register_blueprint(certificates_bp)
     app.register_blueprint(tutor_feedback_bp)
 

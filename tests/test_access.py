@@ -27,7 +27,7 @@ URL_VALUES = {"module_slug": "bases", "reading_slug": "premiere", "phase": "befo
 WORLD_VALUES = {"cohort_id", "user_id", "attempt_id", "token", "submission_id", "certificate_id"}
 PUBLIC_ENDPOINTS = {"certificates.verify", "static", "auth.login", "main.index", "main.set_language", "auth.logout", "main.favicon", "accounts.forgot_password", "accounts.accept_invitation", "accounts.reset_password", "auth.second_factor", "auth.sso_start", "auth.sso_callback"}
 #: Blueprint whose pages need one role; others need only a signed-in user.
-ROLE_OF_BLUEPRINT = {"tutoring": Role.TUTOR, "authoring": Role.AUTHOR, "admin": Role.ADMIN}
+ROLE_OF_BLUEPRINT = {"tutoring": Role.TUTOR, "authoring": Role.AUTHOR, "admin": Role.ADMIN, "reports": Role.ADMIN}
 PLACEHOLDERS = {"cohort_id": 1, "user_id": 1, "attempt_id": 1, "token": "x", "submission_id": 1, "certificate_id": 1}
 
 

@@ -56,6 +56,10 @@ def import_package(course_dir: Path, quizzes_dir: Path, publication: Publication
     if from_command_line and not force:
         overwritten = overwrites(package_items(package), before)
         if overwritten:
+            # Read again: another import that committed while these checks ran (PostgreSQL reads
+            # each statement's own snapshot) changed what they compared; say so, not "changed by hand".
+            if course_stamp() != seen:
+                raise CourseChanged(seen)
             raise WouldOverwrite(overwritten)
     try:
         report = sync_modules(package.modules, publication)

@@ -251,6 +251,6 @@ def test_two_imports_at_once_write_one_revision(package_app, package_dir, databa
     assert all("Traceback" not in err for _, err in outputs), outputs
     assert sorted(run.returncode for run in runs) in ([0, 0], [0, 1]), outputs
     for run, (out, err) in zip(runs, outputs, strict=True):
-        assert "Import terminé" in out if run.returncode == 0 else "le cours a changé pendant l'import" in out + err
+        assert ("Import terminé" in out) if run.returncode == 0 else ("le cours a changé pendant l'import" in out + err), (out, err)
     with package_app.app_context():
         assert db.session.scalar(select(Reading.revision).where(Reading.slug == "premiere")) == 2
