@@ -66,7 +66,7 @@ def _name(strategy) -> str:
 
 
 def test_the_real_quizzes_load():
-    assert _ERRORS == [] and len(QUIZZES) == 5
+    assert _ERRORS == [] and len(QUIZZES) == len(list((ROOT / "course").glob("*/module.toml")))
 
 
 @pytest.mark.parametrize("quiz", QUIZZES, ids=lambda q: q.module_slug)
